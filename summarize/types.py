@@ -1,0 +1,110 @@
+"""The frozen records that the pipeline stages pass to each other.
+
+Each stage module (reading, cleaning, segmenting, figures, quotes, selecting,
+translation, rendering) takes and returns these; no stage imports another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What is known of an article besides its text."""
+
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file, decoded."""
+
+    path: str  # relative to the input folder, with forward slashes
+    text: str  # decoded text (for HTML: the text the extractor kept)
+    encoding: str  # e.g. "utf-8", "utf-8-sig", "utf-16", "cp949"
+    sha256: str  # of the raw bytes
+    kind: str  # "text", "markdown" or "html"
+    title: str | None = None  # from HTML metadata or a Markdown heading
+    meta: Meta = field(default_factory=Meta)
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article after cleaning: headline, metadata and body paragraphs."""
+
+    title: str
+    meta: Meta
+    paragraphs: tuple[str, ...]
+    deck: tuple[str, ...] = ()  # sub-headlines between the headline and the body
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: int  # position in the body, from 0
+    ko: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure found in a sentence, with its value and English rendering."""
+
+    text: str  # verbatim, as in the sentence (without qualifiers such as 약/이상)
+    value: int | float | None  # the quantity, where the figure is one
+    unit: str | None  # "won", "m²", "%", "items", "year", ...
+    en: str  # English rendering, e.g. "260,000 m²", "2 trillion won", "May 2018"
+    kind: str  # amount, count, measure, percent, money, year, date, time, duration, ordinal, range, score, age
+    sentence: int  # Sentence.id
+    start: int  # offsets of `text` in the sentence
+    end: int
+    qualifier: str | None = None  # "about", "more than", ...
+    # What the English must contain for the figure to count as rendered: each
+    # entry is a set of acceptable number tokens (see figures.english_tokens).
+    required: tuple[tuple[str, ...], ...] = ()
+    tokens: tuple[str, ...] = ()  # every number token an English rendering of it may hold
+
+
+@dataclass(frozen=True)
+class Quote:
+    ko: str  # verbatim text between the quote marks
+    speaker: str | None
+    sentence: int
+    start: int  # offsets of `ko` in the sentence
+    end: int
+
+
+@dataclass(frozen=True)
+class Translated:
+    """One translated unit (the title, a summary sentence, a quote, a speaker)."""
+
+    ko: str
+    en: str
+    flags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # human-readable details behind the flags
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    id: str
+    revision: str | None
+    settings: dict
+    backend: str = "transformers"
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything that the Markdown and JSON renderings show."""
+
+    source: Source
+    article: Article
+    sentences: tuple[Sentence, ...]
+    summary: tuple[tuple[int, Translated], ...]  # (sentence id, translation)
+    figures: tuple[Figure, ...]
+    quotes: tuple[tuple[Quote, Translated, Translated | None], ...]  # quote, its English, speaker's English
+    title: Translated
+    warnings: tuple[str, ...]
+    model: ModelInfo
+    tool_version: str
