@@ -1,0 +1,32 @@
+"""The library's exceptions. The CLI maps them to one-line messages and exit codes."""
+
+
+class SummarizeError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class Rejected(SummarizeError):
+    """An input that is not an article we can brief (empty, binary, not Korean, ...).
+
+    Rejections are reported and the batch goes on; they are not failures.
+    """
+
+
+class ConfigError(SummarizeError):
+    """A configuration file or option that cannot be used."""
+
+
+class UnknownModel(ConfigError):
+    """A model name that is neither an alias, a hub id nor an existing folder."""
+
+
+class ModelUnavailable(SummarizeError):
+    """The model is not cached and cannot be fetched (offline, no such repository, ...)."""
+
+
+class MissingDependency(SummarizeError):
+    """An optional package is not installed; the message says which pip install fixes it."""
+
+
+class Locked(SummarizeError):
+    """Another run holds the output folder."""

@@ -1,0 +1,192 @@
+"""Quotes: every direct quote, verbatim, with who said it.
+
+Double quotes (“…”, "…", 「…」, 『…』) hold speech; single quotes (‘…’) hold speech
+only when a quotative follows (‘…다’고 말했다) — otherwise they mark emphasis, names
+or years and are not quotes. The speaker is the topic or subject before the quote
+(이창용 총재는 … “…”), or after it (“…”라고 박 시장은 말했다); a short form
+(박 시장, 그) is resolved to the full name met earlier in the article.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._kiwi import kiwi
+from .types import Quote, Sentence
+
+__all__ = ["find_quotes", "quote_marks"]
+
+_DOUBLE = {"“": "”", '"': '"', "「": "」", "『": "』"}
+_SINGLE = {"‘": "’", "'": "'"}
+_QUOTATIVE = re.compile(
+    r"^(?:라고|이라고|고|라며|이라며|며|라면서|이라면서|면서|하고|라고도|고도|란|이란|라는\s?(?:말|입장|뜻|얘기|주장|의견)|"
+    r"이라는\s?(?:말|입장|뜻|얘기|주장|의견)|라고\s?했|라\s?했|고\s?했)"
+)
+_NAMING = re.compile(r"^(?:라는|이라는|는|은|이|가|를|을|의|와|과|로|으로|에|도|란)(?:\s|$)")
+_PREDICATE_END = re.compile(r"(?:다|요|까|죠|네|자|라|지|군|나|니다|세요)[.!?…]*$")
+_PRONOUNS = {"그", "그녀", "이", "그들", "이들", "그는", "그녀는"}
+_NOUN_TAGS = {"NNP", "NNG", "NNB", "NP", "SL", "SH", "SN", "XSN", "XPN", "MM", "NR"}
+_SUBJECT_TAGS = {"JX", "JKS"}
+_TOPIC_FORMS = {"은", "는", "이", "가", "께서", "도"}
+_TIME_WORDS = {"오늘", "어제", "지난", "이날", "당시", "최근", "현재", "이번", "올해", "작년", "내년"}
+
+
+def quote_marks(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, opener) of the text inside each quote pair; nested ‘…’ inside “…” stays inside."""
+    out = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        closer = _DOUBLE.get(ch) or _SINGLE.get(ch)
+        if closer is None or (ch in "'‘" and re.match(r"\d{2}(?:년|\b)", text[i + 1:])):
+            i += 1
+            continue
+        j = text.find(closer, i + 1)
+        if ch == "'":
+            # skip apostrophe years inside when looking for the closer
+            while j != -1 and re.match(r"\d{2}(?:년|\b)", text[j + 1:]):
+                j = text.find(closer, j + 1)
+        if j == -1:
+            i += 1
+            continue
+        out.append((i + 1, j, ch))
+        i = j + 1
+    return out
+
+
+def _is_speech(text: str, start: int, end: int, opener: str) -> bool:
+    inner = text[start:end]
+    after = text[end + 1:end + 12]
+    if opener in _DOUBLE:
+        if _QUOTATIVE.match(after):
+            return True
+        if _NAMING.match(after) or re.match(r"^[)\]]", after):
+            return len(inner) >= 25 and " " in inner and bool(_PREDICATE_END.search(inner))
+        return len(inner) >= 10 and " " in inner
+    # single quotes: speech only when a quotative follows a full clause
+    return bool(_QUOTATIVE.match(after)) and len(inner) >= 10 and " " in inner and bool(_PREDICATE_END.search(inner))
+
+
+def find_quotes(sentences: list[Sentence]) -> list[Quote]:
+    """Every direct quote in the body, in order, with its speaker where one can be found."""
+    names = _name_registry(sentences)
+    quotes: list[Quote] = []
+    last_speaker: str | None = None
+    for s in sentences:
+        spans = [(a, b, o) for a, b, o in quote_marks(s.ko) if _is_speech(s.ko, a, b, o)]
+        sentence_speaker = None
+        for a, b, _ in spans:
+            speaker = _speaker_before(s.ko[:a - 1], names) if sentence_speaker is None else sentence_speaker
+            if speaker is None:
+                speaker = _speaker_after(s.ko, b, spans, names)
+            if speaker in _PRONOUNS or speaker is None and _pronoun_before(s.ko[:a - 1]):
+                speaker = last_speaker
+            sentence_speaker = speaker
+            if speaker is None and quotes and quotes[-1].sentence == s.id - 1:
+                speaker = quotes[-1].speaker  # a quote that goes on from the sentence before
+            quotes.append(Quote(ko=s.ko[a:b], speaker=speaker, sentence=s.id, start=a, end=b))
+            if speaker:
+                last_speaker = speaker
+    return quotes
+
+
+def _tokens(text: str):
+    return kiwi().tokenize(text)
+
+
+def _name_registry(sentences: list[Sentence]) -> dict[str, str]:
+    """Full names met in the article, keyed by surname + title (박 시장) and by surname (박)."""
+    reg: dict[str, str] = {}
+    for s in sentences:
+        toks = _tokens(s.ko)
+        for k, t in enumerate(toks):
+            if t.tag == "NNP" and 2 <= len(t.form) <= 4 and re.fullmatch(r"[가-힣]+", t.form):
+                nxt = toks[k + 1] if k + 1 < len(toks) else None
+                if nxt is not None and nxt.tag == "NNG" and nxt.start == t.start + t.len + 1:
+                    reg.setdefault(f"{t.form[0]} {nxt.form}", t.form)
+                    reg.setdefault(t.form[0], t.form)
+    return reg
+
+
+def _noun_phrase_before(toks, k: int, text: str) -> tuple[int, int] | None:
+    """Span of the noun phrase that ends right before token k."""
+    j = k - 1
+    if j < 0 or toks[j].tag not in _NOUN_TAGS or toks[j].start + toks[j].len != toks[k].start:
+        return None
+    start = toks[j].start
+    end = toks[j].start + toks[j].len
+    count = 1
+    while j - 1 >= 0 and toks[j - 1].tag in _NOUN_TAGS and count < 5:
+        gap = text[toks[j - 1].start + toks[j - 1].len:toks[j].start]
+        if gap.strip():
+            break
+        j -= 1
+        start = toks[j].start
+        count += 1
+    return start, end
+
+
+def _resolve(phrase: str, toks_in_phrase, names: dict[str, str]) -> str:
+    """A full name where the phrase holds one or a short form of one; the phrase otherwise."""
+    for t in toks_in_phrase:
+        if t.tag == "NNP" and 2 <= len(t.form) <= 4 and re.fullmatch(r"[가-힣]+", t.form):
+            return t.form
+    parts = phrase.split()
+    first = toks_in_phrase[0] if toks_in_phrase else None
+    if len(parts) >= 2 and len(parts[0]) == 1 and first is not None and first.tag == "NNP":
+        full = names.get(f"{parts[0]} {parts[1]}") or names.get(parts[0])  # 박 시장 -> 박원순
+        if full:
+            return full
+    return phrase
+
+
+def _speaker_before(pre: str, names: dict[str, str]) -> str | None:
+    """The topic (은/는) or else the subject (이/가) of the clause before the quote."""
+    pre = pre.rstrip()
+    if not pre:
+        return None
+    toks = _tokens(pre)
+    candidates = []
+    for k, t in enumerate(toks):
+        if t.tag in _SUBJECT_TAGS and t.form in _TOPIC_FORMS:
+            span = _noun_phrase_before(toks, k, pre)
+            if span is None:
+                continue
+            phrase = pre[span[0]:span[1]]
+            if phrase in _TIME_WORDS or re.fullmatch(r"[\d\s]+", phrase):
+                continue
+            inside = [x for x in toks if span[0] <= x.start < span[1]]
+            candidates.append((0 if t.tag == "JX" else 1, k, phrase, inside))
+    if not candidates:
+        return None
+    # the first topic, else the last subject
+    topics = [c for c in candidates if c[0] == 0]
+    _, _, phrase, inside = topics[0] if topics else candidates[-1]
+    if phrase in _PRONOUNS:
+        return phrase
+    return _resolve(phrase, inside, names)
+
+
+def _speaker_after(text: str, end: int, spans, names: dict[str, str]) -> str | None:
+    """“…”라고 박 시장은 말했다: the subject after the last quote of the sentence."""
+    later = [a for a, _, _ in spans if a > end]
+    stop = (later[0] - 1) if later else len(text)
+    post = text[end + 1:stop]
+    m = re.match(r"^(?:라고|이라고|고|라며|이라며|며|면서|라면서)\s+", post)
+    if not m:
+        return None
+    rest = post[m.end():]
+    toks = _tokens(rest)
+    for k, t in enumerate(toks):
+        if t.tag in _SUBJECT_TAGS and t.form in _TOPIC_FORMS:
+            span = _noun_phrase_before(toks, k, rest)
+            if span:
+                phrase = rest[span[0]:span[1]]
+                inside = [x for x in toks if span[0] <= x.start < span[1]]
+                return phrase if phrase in _PRONOUNS else _resolve(phrase, inside, names)
+    return None
+
+
+def _pronoun_before(pre: str) -> bool:
+    return bool(re.search(r"(?:^|\s)(?:그|그녀|그들)(?:는|은|가|도)\s", pre + " "))
