@@ -18,7 +18,7 @@ __all__ = ["clean", "strip_dateline", "hangul_ratio"]
 
 REPORTER_TITLES = r"(?:기자|특파원|선임기자|객원기자|수습기자|인턴기자|통신원|논설위원|전문기자|기상캐스터)"
 _NAME = r"[가-힣]{2,4}"
-_NAMES = rf"{_NAME}(?:\s?[·,ㆍ]\s?{_NAME})*"
+_NAMES = rf"(?<![가-힣]){_NAME}(?:\s?[·,ㆍ]\s?{_NAME}|\s{_NAME}(?=\s?{REPORTER_TITLES}|\s{_NAME}))*"
 _BRACKET = r"[\[【(<〔［]\s*(?P<b>[^\]】)>〕］\n]{1,40}?)\s*[\]】)>〕］]"
 _REPORTER = rf"(?P<names>{_NAMES})\s?{REPORTER_TITLES}"
 
@@ -47,7 +47,7 @@ END_MARKERS = re.compile(
     r"이용약관|광고문의|기사\s?제보)\s*[>▶›»]?\s*$"
 )
 COPYRIGHT = re.compile(r"ⓒ|©|Copyright|copyright|무단\s?전재|재배포\s?금지|저작권자")
-COPYRIGHT_OUTLET = re.compile(r"(?:ⓒ|©|Copyright)\s*(?:ⓒ|©|\(c\))?\s*(?P<o>[가-힣A-Za-z0-9][가-힣A-Za-z0-9 &]{0,24}?)\s*(?:[.,(]|무단|All|$|\]|>|\s\d{4})")
+COPYRIGHT_OUTLET = re.compile(r"(?:ⓒ|©|Copyright|\([cC]\))\s*(?:ⓒ|©|\([cC]\))?\s*(?P<o>[가-힣A-Za-z0-9][가-힣A-Za-z0-9 &]{0,24}?)\s*(?:[.,(]|무단|All|$|\]|>|\s\d{4})")
 CAPTION_START = re.compile(r"^\s*[▲△▶▷▽▼◀◁☞]")
 SUBHEAD_START = re.compile(r"^\s*[■□◆◇●○◎※★☆]")
 PHOTO_CREDIT = re.compile(r"[(\[<]\s*(?:사진|그래픽|자료|영상|출처|제공|이미지)\s*[=:]\s*[^)\]>]{0,40}[)\]>]")
@@ -64,15 +64,21 @@ DATE_IN_LINE = re.compile(
     r"(?:\s*(?:\(\S\)\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
 )
 DATE_LINE = re.compile(r"^\s*(?:입력|수정|승인|등록|게재|발행|기사입력|최종수정|업데이트|송고)\s*[:：]?\s*(?:19|20)\d{2}")
-BREADCRUMB = re.compile(r"^\s*\S+(?:\s*[>›»]\s*\S+)+\s*$")
+BREADCRUMB = re.compile(r"^\s*[^\s.]+(?:\s*[>›»|]\s*[^\s|>›»]+(?:\s[^\s|>›»]+)?)+\s*$")
 END_OF_ARTICLE = re.compile(r"^\s*(?:\(끝\)|/끝/|<끝>|\[끝\]|-끝-|\(END\))\s*$")
-SIGNATURE = re.compile(rf"^\s*[/<\[(]?\s*(?P<names>{_NAMES})\s?{REPORTER_TITLES}\s*[>\])]?\s*(?:{EMAIL.pattern})?\s*$")
+SIGNATURE = re.compile(
+    rf"^\s*[/<\[(]?\s*(?P<names>{_NAMES})\s?{REPORTER_TITLES}\s*[>\])]?\s*(?:[(<\[]?\s*{EMAIL.pattern}\s*[)>\]]?)?\s*$"
+)
+EMAIL_ONLY = re.compile(rf"^\s*[(<\[]?\s*{EMAIL.pattern}\s*[)>\]]?\s*$")
+WIDGET_LINE = re.compile(r"^(?:글자\s?크기|글씨\s?크기|폰트\s?크기|본문\s?글자|기사\s?듣기|음성\s?듣기)")
 BYLINE = re.compile(rf"(?P<names>{_NAMES})\s?{REPORTER_TITLES}(?:\s|$|[|/,]|{EMAIL.pattern})")
 TRAILING_SIGNATURE = re.compile(
     rf"\s*(?:[/<\[(]\s*)?(?:{_NAMES}\s?{REPORTER_TITLES}\s*)?[>\])]?\s*{EMAIL.pattern}\s*$|\s*/\s*{_NAMES}\s?{REPORTER_TITLES}\s*$"
 )
 SENTENCE_END = re.compile(r"(?:[.!?。]|[다요죠까][.!?]?)[\"'”’」』)\]]*\s*$")
 HANGUL = re.compile(r"[가-힣]")
+# A line that ends with a particle or a connective goes on in the next line: body text, not a sub-headline.
+CONTINUES = re.compile(r"(?:을|를|은|는|와|과|에서|으로|에게|하고|하며|하면|했고|이며|이고|지만|는데|면서)$")
 LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -117,6 +123,8 @@ def _is_junk(line: str) -> bool:
         or URL_ONLY.match(s)
         or END_OF_ARTICLE.match(s)
         or DATE_LINE.match(s)
+        or EMAIL_ONLY.match(s)
+        or WIDGET_LINE.match(_unbullet(s))
         or (CAPTION_LINE.search(s) and not s.startswith(("“", '"')))
         or re.fullmatch(r"[\W_]+", s)
     )
@@ -144,6 +152,17 @@ def _date_of(line: str) -> str | None:
     return out
 
 
+def _meta_author(value: str | None) -> str | None:
+    """An author from page metadata, if it is a name: extractors sometimes hand over a whole byline."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"[가-힣]{2,4}", value):
+        return value
+    m = BYLINE.search(value)
+    return m.group("names") if m else None
+
+
 def _author_of(line: str) -> str | None:
     m = BYLINE.search(line) or SIGNATURE.match(line)
     return m.group("names") if m else None
@@ -166,10 +185,13 @@ def strip_dateline(par: str) -> tuple[str, str | None, str | None]:
         return par[m.end():], outlet, author
     m = DATELINE_BRACKET.match(par)
     if m:
-        b = m.group("b")
-        if "=" in b or re.search(REPORTER_TITLES, b):
+        b = m.group("b").strip()
+        if "=" in b:
             am = re.search(_REPORTER, b)
             return par[m.end():], _bracket_outlet(b), (am.group("names") if am else None)
+        om = re.fullmatch(rf"(?P<o>\S+)\s+(?P<names>{_NAMES})\s?{REPORTER_TITLES}", b)
+        if om:  # [이데일리 홍길동 기자]
+            return par[m.end():], om.group("o"), om.group("names")
     m = re.match(rf"^\s*{_REPORTER}\s*=\s*", par)
     if m:
         return par[m.end():], None, m.group("names")
@@ -199,7 +221,7 @@ def _strip_inline(par: str) -> str:
 def clean(source: Source, min_hangul: float = 0.3) -> Article:
     """Headline, metadata and body paragraphs of a decoded article. Raises Rejected."""
     lines = normalise(source.text).split("\n")
-    outlet, author, published = source.meta.outlet, source.meta.author, source.meta.published
+    outlet, author, published = source.meta.outlet, _meta_author(source.meta.author), source.meta.published
     title = _clean_title(source.title) if source.title else None
 
     # 1. the headline: given by the page, or the first line that can be one
@@ -207,15 +229,20 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
     if title is None:
         while i < len(lines):
             s = lines[i].strip()
-            if s and not _is_junk(s) and not BREADCRUMB.match(s) and not _is_byline(s) and HANGUL.search(s):
+            if s and (_is_byline(s) or DATE_LINE.match(s)):
+                author = author or (_author_of(s) if _is_byline(s) else None)
+                published = published or _date_of(s)
+            elif s and DATE_IN_LINE.search(s) and (_is_junk(s) or BREADCRUMB.match(s)):
+                published = published or _date_of(s)
+            elif s and _could_be_title(s):
                 title = _clean_title(s)
                 i += 1
                 break
-            if s and _is_byline(s):
-                author = author or _author_of(s)
-                published = published or _date_of(s)
             i += 1
     if not title:
+        ratio = hangul_ratio(" ".join(lines))
+        if lines and ratio < min_hangul and LETTER.search(" ".join(lines)):
+            raise Rejected(f"not Korean text ({ratio:.0%} of the letters are Hangul)")
         raise Rejected("no headline or article body found")
 
     # 2. the header: deck lines up to the byline, when a byline comes soon after the headline
@@ -223,6 +250,8 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
     seen = 0
     for j in range(i, len(lines)):
         s = lines[j].strip()
+        if DATE_LINE.match(s) or DATE_IN_LINE.search(s) and (_is_junk(s) or BREADCRUMB.match(s)):
+            published = published or _date_of(s)
         if not s or _is_junk(s):
             continue
         if _is_byline(s):
@@ -245,6 +274,7 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
     # 3. the body, up to the end of the article
     blocks: list[list[str]] = [[]]
     body_started = False
+    copyright_outlet = None
     for j in range(i, len(lines)):
         s = lines[j].strip()
         if not s:
@@ -252,12 +282,14 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
                 blocks.append([])
             continue
         if COPYRIGHT.search(s) and len(s) < 150:
-            outlet = outlet or _outlet_of_copyright(s)
+            copyright_outlet = copyright_outlet or _outlet_of_copyright(s)
             if body_started:
                 break
             continue
         if END_MARKERS.match(_unbullet(s)) and body_started:
             break
+        if DATE_LINE.match(s):
+            published = published or _date_of(s)
         if _is_junk(s) or END_MARKERS.match(_unbullet(s)) or BREADCRUMB.match(s) and not SENTENCE_END.search(s):
             continue
         if _is_byline(s):
@@ -268,7 +300,8 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
             continue
         if SUBHEAD_START.match(s) and not SENTENCE_END.search(s):
             continue
-        if not body_started and not SENTENCE_END.search(s) and len(s) < 80 and not DATELINE.match(s):
+        if (not body_started and not SENTENCE_END.search(s) and len(s) < 80 and not DATELINE.match(s)
+                and not CONTINUES.search(s)):
             deck.append(s)  # a sub-headline without a byline after it
             continue
         body_started = True
@@ -283,6 +316,7 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
             par = _strip_inline(stripped)
             if par and HANGUL.search(par):
                 paragraphs.append(par)
+    outlet = outlet or copyright_outlet  # a dateline names the outlet more reliably than a footer
     if not paragraphs:
         raise Rejected("no article body left after cleaning")
     ratio = hangul_ratio(" ".join(paragraphs))
@@ -294,6 +328,14 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
         paragraphs=tuple(paragraphs),
         deck=tuple(d for d in deck if d != title),
     )
+
+
+def _could_be_title(s: str) -> bool:
+    """A headline: Hangul, a few words, and none of the page furniture."""
+    if _is_junk(s) or BREADCRUMB.match(s) or END_MARKERS.match(_unbullet(s)) or COPYRIGHT.search(s):
+        return False
+    core = TITLE_TAG.sub("", s)
+    return bool(HANGUL.search(core)) and len(core) >= 8 and " " in core.strip()
 
 
 def _join_wrapped(block: list[str]) -> list[str]:

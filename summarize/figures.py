@@ -609,6 +609,9 @@ def _fig_from(kind: str, text: str, m: re.Match) -> dict | None:
         u = g["u"]
         if u == "차" and text[m.end("u"):m.end("u") + 1] == "례":
             return None
+        if u == "분기" and re.match(r"\s?연속", text[m.end("u"):]):  # 3분기 연속: three quarters in a row
+            return _mk(text, m.start(), m.end(), value=n, unit="quarters", en=f"{n} straight quarters",
+                       kind="duration", required=[(str(n),)], tokens=[str(n)])
         return _mk(text, m.start(), m.end(), en=ORDINALS[u].format(n=n, o=_ordinal(n)), kind="ordinal",
                    tokens=[str(n)])
     if kind == "range":

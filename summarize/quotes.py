@@ -28,6 +28,9 @@ _PRONOUNS = {"그", "그녀", "이", "그들", "이들", "그는", "그녀는"}
 _NOUN_TAGS = {"NNP", "NNG", "NNB", "NP", "SL", "SH", "SN", "XSN", "XPN", "MM", "NR"}
 _SUBJECT_TAGS = {"JX", "JKS"}
 _TOPIC_FORMS = {"은", "는", "이", "가", "께서", "도"}
+# The common Korean surnames: a proper noun that starts with one is more likely a person.
+SURNAMES = set("김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예봉경사부")
+GENERIC_HEADS = ("관계자", "관계자들", "소식통", "당국자", "측", "관계자는", "고위 인사")
 _TIME_WORDS = {"오늘", "어제", "지난", "이날", "당시", "최근", "현재", "이번", "올해", "작년", "내년"}
 
 
@@ -101,7 +104,7 @@ def _name_registry(sentences: list[Sentence]) -> dict[str, str]:
     for s in sentences:
         toks = _tokens(s.ko)
         for k, t in enumerate(toks):
-            if t.tag == "NNP" and 2 <= len(t.form) <= 4 and re.fullmatch(r"[가-힣]+", t.form):
+            if _name_score(toks, k) >= 4:
                 nxt = toks[k + 1] if k + 1 < len(toks) else None
                 if nxt is not None and nxt.tag == "NNG" and nxt.start == t.start + t.len + 1:
                     reg.setdefault(f"{t.form[0]} {nxt.form}", t.form)
@@ -129,9 +132,11 @@ def _noun_phrase_before(toks, k: int, text: str) -> tuple[int, int] | None:
 
 def _resolve(phrase: str, toks_in_phrase, names: dict[str, str]) -> str:
     """A full name where the phrase holds one or a short form of one; the phrase otherwise."""
-    for t in toks_in_phrase:
-        if t.tag == "NNP" and 2 <= len(t.form) <= 4 and re.fullmatch(r"[가-힣]+", t.form):
-            return t.form
+    if phrase.endswith(GENERIC_HEADS):
+        return phrase  # 중대본 관계자, 정부 소식통: an unnamed person of an organisation
+    best = _best_name(toks_in_phrase)
+    if best:
+        return best
     parts = phrase.split()
     first = toks_in_phrase[0] if toks_in_phrase else None
     if len(parts) >= 2 and len(parts[0]) == 1 and first is not None and first.tag == "NNP":
@@ -139,6 +144,25 @@ def _resolve(phrase: str, toks_in_phrase, names: dict[str, str]) -> str:
         if full:
             return full
     return phrase
+
+
+def _name_score(toks, k: int) -> int:
+    t = toks[k]
+    if t.tag != "NNP" or not (2 <= len(t.form) <= 4) or not re.fullmatch(r"[가-힣]+", t.form):
+        return -1
+    if t.form[0] not in SURNAMES:
+        return -1
+    followed_by_title = k + 1 < len(toks) and toks[k + 1].tag == "NNG"
+    return 2 * (len(t.form) == 3) + 2 * (t.form[0] in SURNAMES) + followed_by_title
+
+
+def _best_name(toks) -> str | None:
+    """The token most likely to be a person's name: three syllables, a common surname, a title after it."""
+    scored = [(_name_score(toks, k), k) for k in range(len(toks))]
+    scored = [(sc, k) for sc, k in scored if sc >= 3]
+    if not scored:
+        return None
+    return toks[max(scored)[1]].form
 
 
 def _speaker_before(pre: str, names: dict[str, str]) -> str | None:

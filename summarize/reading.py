@@ -61,6 +61,13 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(enc), enc
         except (UnicodeDecodeError, LookupError):
             pass
+    # Korean sites' legacy encoding first: charset detection guesses wrong on short CP949 texts.
+    try:
+        text = data.decode("cp949")
+        if _hangul_share(text) >= 0.3:
+            return text, "cp949"
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -103,6 +110,11 @@ def _utf16_without_bom(data: bytes) -> str | None:
         if _control_ratio(text) < 0.01 and re.search(r"[가-힣]", text):
             return enc
     return None
+
+
+def _hangul_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(1 for c in letters if "가" <= c <= "힣") / len(letters) if letters else 0.0
 
 
 def _control_ratio(text: str) -> float:

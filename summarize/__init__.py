@@ -1,0 +1,49 @@
+"""summarize: Korean news articles in, bilingual (Korean + English) Markdown and JSON briefs out."""
+
+__version__ = "0.1.0"
+
+from .errors import (  # noqa: E402
+    ConfigError,
+    Locked,
+    MissingDependency,
+    ModelUnavailable,
+    Rejected,
+    SummarizeError,
+    UnknownModel,
+)
+from .options import BriefOptions, GenerationOptions, load_options  # noqa: E402
+from .pipeline import Prepared, RunReport, compose, guard, prepare, run  # noqa: E402
+from .translation import MODELS, Translator, resolve_model  # noqa: E402
+from .types import Article, Brief, Figure, Meta, ModelInfo, Quote, Sentence, Source, Translated  # noqa: E402
+
+__all__ = [
+    "__version__",
+    "run",
+    "prepare",
+    "compose",
+    "guard",
+    "Prepared",
+    "RunReport",
+    "BriefOptions",
+    "GenerationOptions",
+    "load_options",
+    "MODELS",
+    "Translator",
+    "resolve_model",
+    "Article",
+    "Brief",
+    "Figure",
+    "Meta",
+    "ModelInfo",
+    "Quote",
+    "Sentence",
+    "Source",
+    "Translated",
+    "SummarizeError",
+    "Rejected",
+    "ConfigError",
+    "UnknownModel",
+    "ModelUnavailable",
+    "MissingDependency",
+    "Locked",
+]

@@ -1,0 +1,147 @@
+"""The command line: parses, validates and wires; the work is done in `summarize.pipeline`.
+
+Exit codes: 0 every accepted article was briefed (rejected inputs are reported, not
+failures); 1 an article failed, the model could not be loaded, or another run holds the
+output folder; 2 usage error (missing folder, unknown model alias, bad config).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ConfigError, SummarizeError, UnknownModel
+from .options import load_options
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("summarize")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="summarize", message="%(prog)s %(version)s")
+def main() -> None:
+    """Turn a folder of Korean news articles into bilingual (Korean + English) briefs.
+
+    Settings come from, highest first: command-line flags, environment variables
+    (SUMMARIZE_MODEL, SUMMARIZE_CONFIG, SUMMARIZE_DEVICE, SUMMARIZE_BATCH_SIZE, ...),
+    the --config file, and the built-in defaults (configs/default.toml shows them all).
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("input_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the briefs (X.md, X.json), run.json and the run state.")
+@click.option("--model", "-m", envvar="SUMMARIZE_MODEL", metavar="ALIAS|HUB_ID|PATH",
+              help="Translation model: an alias (see `summarize models`), a hub id, or a local folder.")
+@click.option("--revision", envvar="SUMMARIZE_REVISION", help="Hub revision (branch, tag or commit) of the model.")
+@click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file.")
+@click.option("--device", envvar="SUMMARIZE_DEVICE", type=click.Choice(["auto", "cpu", "cuda"]),
+              help="Where the model runs (default: auto, the GPU when there is one).")
+@click.option("--batch-size", envvar="SUMMARIZE_BATCH_SIZE", type=click.IntRange(min=1),
+              help="Sentences per model call.")
+@click.option("--max-sentences", envvar="SUMMARIZE_MAX_SENTENCES", type=click.IntRange(min=1),
+              help="Longest summary, in sentences.")
+@click.option("--offline/--online", default=None, envvar="SUMMARIZE_OFFLINE",
+              help="Offline: use only the HF cache or a local folder, never the hub (HF_HUB_OFFLINE=1 too).")
+@click.option("--force", is_flag=True, help="Redo every article, even those whose brief is up to date.")
+@click.option("--lock-wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
+              help="How long to wait when another run holds OUT_DIR before giving up.")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no progress bar.")
+def brief(input_dir, out_dir, model, revision, config_file, device, batch_size, max_sentences, offline, force,
+          lock_wait, verbose, quiet):
+    """Brief every article (.txt, .md, .html, .htm) under INPUT_DIR into OUT_DIR.
+
+    Writes OUT_DIR/X.md and OUT_DIR/X.json per article and OUT_DIR/run.json for the run.
+    Articles whose content, model and settings are unchanged are skipped (--force redoes them).
+    """
+    _setup_logging(verbose, quiet)
+    from .pipeline import run
+    from .reading import find_inputs
+
+    try:
+        options = load_options(config_file).replace(
+            model=model, revision=revision, device=device, batch_size=batch_size, max_sentences=max_sentences,
+            offline=offline,
+        )
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from None
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.UsageError(f"--out {out_dir} exists and is not a folder")
+
+    total = len(find_inputs(input_dir, exclude=(out_dir,)))
+    show_bar = not quiet and sys.stderr.isatty()
+    bar = click.progressbar(length=total, label="briefing", file=sys.stderr) if show_bar else None
+
+    def on_entry(e) -> None:
+        if bar is not None:
+            bar.update(1)
+        if e.status in ("rejected", "failed"):
+            msg = f"{e.status}: {e.path}: {e.reason}"
+            if bar is not None:
+                click.echo("", err=True)
+            if not quiet or e.status == "failed":
+                click.echo(msg, err=True)
+        elif e.status == "written" and verbose:
+            click.echo(f"written: {e.path} -> {e.outputs['md']}", err=True)
+
+    try:
+        if bar is not None:
+            bar.__enter__()
+        try:
+            report = run(input_dir, out_dir, options, force=force, lock_wait=lock_wait, on_entry=on_entry)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+    except UnknownModel as e:
+        raise click.UsageError(str(e)) from None
+    except SummarizeError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(EXIT_FAILED)
+    if report.model_error:
+        click.echo(f"error: {report.model_error}", err=True)
+    click.echo(report.summary_line())
+    sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
+
+
+@main.command("models", context_settings=CONTEXT)
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="HF_HUB_CACHE",
+              help="Hugging Face cache to look in (default: the normal HF cache).")
+def models(cache_dir):
+    """List the model aliases and which models are in the Hugging Face cache."""
+    from .translation import DEFAULT_MODEL, MODELS
+
+    cached = set()
+    try:
+        from huggingface_hub import scan_cache_dir
+
+        cached = {r.repo_id for r in scan_cache_dir(cache_dir).repos}
+    except Exception:  # an empty or missing cache
+        pass
+    for alias, (hub_id, note) in MODELS.items():
+        mark = "cached" if hub_id in cached else "not cached"
+        default = " (default)" if alias == DEFAULT_MODEL else ""
+        click.echo(f"{alias:<16} {hub_id:<40} {mark:<11} {note or ''}{default}")
+    if os.environ.get("HF_HUB_OFFLINE"):
+        click.echo("HF_HUB_OFFLINE is set: models load only from the cache or a local folder.", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

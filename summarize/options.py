@@ -1,0 +1,92 @@
+"""Options: one dataclass of documented defaults, loaded from TOML, unknown keys refused.
+
+Precedence (highest first): command-line flag > environment variable > config file > default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = ["GenerationOptions", "BriefOptions", "load_options"]
+
+
+@dataclass(frozen=True)
+class GenerationOptions:
+    """How the model decodes. Recorded in every brief and part of the translation cache key."""
+
+    num_beams: int = 4  # beam width; 1 is greedy decoding
+    max_new_tokens: int = 256  # hard cap on the tokens generated per unit
+    no_repeat_ngram_size: int = 0  # 0 turns it off
+    repetition_penalty: float = 1.0  # 1.0 turns it off
+    length_penalty: float = 1.0
+
+
+@dataclass(frozen=True)
+class BriefOptions:
+    """Everything a run can be told. The fields are the keys of the config file's tables."""
+
+    model: str = "opus-mt-tc-big"  # alias, hub id or local folder
+    revision: str | None = None  # hub revision (branch, tag or commit); None is the default branch
+    cache_dir: str | None = None  # Hugging Face cache folder; None is the normal HF cache
+    offline: bool = False  # never reach the hub, only the cache or a local folder
+    device: str = "auto"  # auto, cpu or cuda
+    batch_size: int = 32  # sentences per model call
+    max_batch_tokens: int = 4096  # source tokens per model call (the sum over the batch)
+    max_sentences: int = 6  # longest summary, in sentences
+    max_chars: int = 600  # longest summary, in Korean characters (about a one-minute read in English)
+    max_bytes: int = 5_000_000  # larger input files are rejected
+    min_hangul: float = 0.3  # share of Hangul among the letters below which a text is not Korean
+    generation: GenerationOptions = field(default_factory=GenerationOptions)
+
+    def replace(self, **changes) -> BriefOptions:
+        changes = {k: v for k, v in changes.items() if v is not None}
+        return dataclasses.replace(self, **changes)
+
+
+def _from_mapping(cls, data: dict, where: str):
+    names = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(names))
+    if unknown:
+        raise ConfigError(f"unknown key{'s' if len(unknown) > 1 else ''} in {where}: {', '.join(unknown)} "
+                          f"(known: {', '.join(sorted(names))})")
+    kwargs = {}
+    for key, value in data.items():
+        f = names[key]
+        if key == "generation":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: 'generation' must be a table")
+            kwargs[key] = _from_mapping(GenerationOptions, value, f"{where} [generation]")
+            continue
+        default = f.default
+        expected = type(default) if default is not None and default is not dataclasses.MISSING else None
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if expected is not None and not isinstance(value, expected):
+            raise ConfigError(f"{where}: '{key}' must be {expected.__name__}, not {type(value).__name__}")
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_options(path: str | Path | None = None) -> BriefOptions:
+    """Defaults, overridden by the TOML file at `path` if one is given."""
+    if path is None:
+        return BriefOptions()
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    return _from_mapping(BriefOptions, data, str(path))

@@ -1,0 +1,481 @@
+"""The one place that wires the stages: one article (`prepare` + `compose`) and a whole run (`run`).
+
+A run is incremental (an unchanged input with the same model and settings is not
+redone), atomic (every file is written to a temporary name and renamed), locked
+(one run per output folder), and never lets one bad article stop the others.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .cleaning import clean
+from .errors import Locked, ModelUnavailable, Rejected
+from .figures import check_english, extract_figures, prerender
+from .options import BriefOptions
+from .quotes import find_quotes
+from .reading import find_inputs, read_source
+from .rendering import to_json, to_markdown
+from .segmenting import segment
+from .selecting import select
+from .translation import ModelSpec, TranslationCache, Translator, load_translator, resolve_model, translate_texts
+from .types import Article, Brief, Figure, ModelInfo, Quote, Sentence, Source, Translated
+
+__all__ = ["Prepared", "prepare", "units_of", "compose", "guard", "run", "RunReport", "Entry", "STATE_DIR"]
+
+log = logging.getLogger(__name__)
+
+STATE_DIR = ".summarize"
+HANGUL = __import__("re").compile(r"[가-힣]")
+
+
+# --------------------------------------------------------------------------- one article
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article read, cleaned, segmented, with its figures, quotes and summary chosen: ready to translate."""
+
+    source: Source
+    article: Article
+    sentences: tuple[Sentence, ...]
+    figures: tuple[Figure, ...]
+    quotes: tuple[Quote, ...]
+    summary: tuple[int, ...]
+
+
+def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
+    """All the stages before translation. Raises Rejected for inputs that are not articles."""
+    source = read_source(path, root, options.max_bytes)
+    article = clean(source, options.min_hangul)
+    sentences = segment(article.paragraphs)
+    if not sentences:
+        raise Rejected("no sentences in the article body")
+    figures = [f for s in sentences for f in extract_figures(s.ko, s.id)]
+    quotes = find_quotes(sentences)
+    counts: dict[int, int] = {}
+    for f in figures:
+        if f.value is not None:
+            counts[f.sentence] = counts.get(f.sentence, 0) + 1
+    summary = select(sentences, counts, {q.sentence for q in quotes}, options.max_sentences, options.max_chars)
+    return Prepared(source, article, tuple(sentences), tuple(figures), tuple(quotes), tuple(summary))
+
+
+def units_of(p: Prepared) -> list[tuple[str, list[Figure]]]:
+    """The texts to translate, each with the figures its English must keep:
+    the title, the summary sentences, each quote as its own unit, and the speakers."""
+    by_id = {s.id: s for s in p.sentences}
+    units = [(p.article.title, extract_figures(p.article.title, -1))]
+    for i in p.summary:
+        units.append((by_id[i].ko, [f for f in p.figures if f.sentence == i]))
+    for q in p.quotes:
+        units.append((q.ko, extract_figures(q.ko, q.sentence)))
+        if q.speaker:
+            units.append((q.speaker, []))
+    return units
+
+
+def guard(ko: str, figures: list[Figure], en: str, retry_en: str | None = None) -> Translated:
+    """Check the model's English against the figures of its Korean.
+
+    A figure the first English lost is looked for in `retry_en` (the translation of the
+    sentence with its figures pre-rendered); one still missing is appended as
+    `[26만㎡ = 260,000 m²]` and flagged `figure-restored`. A number that no figure of the
+    Korean holds flags `unverified-number`; Hangul left in the English flags `untranslated`.
+    """
+    missing, extra = check_english(ko, figures, en)
+    notes: list[str] = []
+    if missing and retry_en is not None:
+        missing2, extra2 = check_english(ko, figures, retry_en)
+        if len(missing2) < len(missing):
+            en, missing, extra = retry_en, missing2, extra2
+            notes.append("retranslated with the figures written out")
+    flags: list[str] = []
+    if extra:
+        flags.append("unverified-number")
+        notes.append(f"number{'s' if len(extra) > 1 else ''} not in the source: {', '.join(extra)}")
+    if HANGUL.search(en):
+        flags.append("untranslated")
+        notes.append("the English still holds Korean text")
+    if missing:
+        flags.append("figure-restored")
+        restored = " ".join(f"[{f.text} = {f.en}]" for f in missing)
+        notes.append(f"the model dropped or changed {', '.join(f.text for f in missing)}; restored from the source")
+        en = f"{en} {restored}".strip()
+    return Translated(ko=ko, en=en, flags=tuple(flags), notes=tuple(notes))
+
+
+def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: ModelInfo, note: str | None = None) -> Brief:
+    """The brief of one article from its translations (`first`) and its figure-guard retranslations (`retry`)."""
+    units = dict((ko, figs) for ko, figs in units_of(p))
+
+    def tr(ko: str) -> Translated:
+        figs = units.get(ko, [])
+        retry_en = retry.get(prerender(ko, figs)) if figs else None
+        return guard(ko, figs, first.get(ko, ""), retry_en)
+
+    by_id = {s.id: s for s in p.sentences}
+    title = tr(p.article.title)
+    summary = tuple((i, tr(by_id[i].ko)) for i in p.summary)
+    quotes = tuple((q, tr(q.ko), tr(q.speaker) if q.speaker else None) for q in p.quotes)
+    warnings: list[str] = []
+    if title.flags:
+        warnings.append(f"headline: {'; '.join(title.notes)}")
+    restored = [i for i, t in summary if t.flags]
+    if restored:
+        warnings.append(f"{len(restored)} of {len(summary)} summary sentences are flagged: see the marks below")
+    for n, (_, t, _) in enumerate(quotes, 1):
+        if t.flags:
+            warnings.append(f"quote {n}: {'; '.join(t.notes)}")
+    if note:
+        warnings.append(f"model: {note}")
+    return Brief(
+        source=p.source, article=p.article, sentences=p.sentences, summary=summary, figures=p.figures,
+        quotes=quotes, title=title, warnings=tuple(warnings), model=model, tool_version=__version__,
+    )
+
+
+def retry_texts(p: Prepared, first: dict[str, str]) -> list[str]:
+    """The pre-rendered sources of the units whose first English lost a figure."""
+    out = []
+    for ko, figs in units_of(p):
+        if figs and ko in first:
+            missing, _ = check_english(ko, figs, first[ko])
+            if missing:
+                out.append(prerender(ko, figs))
+    return out
+
+
+# --------------------------------------------------------------------------- run state
+
+
+@dataclass
+class Entry:
+    path: str
+    status: str  # written, unchanged, rejected, failed
+    reason: str | None = None
+    outputs: dict | None = None
+    timings: dict = field(default_factory=dict)
+    flags: int = 0
+
+
+@dataclass
+class RunReport:
+    input_dir: str
+    out_dir: str
+    entries: list[Entry]
+    model: dict | None
+    started: float
+    finished: float = 0.0
+    model_error: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        out = {"written": 0, "unchanged": 0, "rejected": 0, "failed": 0}
+        for e in self.entries:
+            out[e.status] += 1
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return self.counts()["failed"] == 0 and self.model_error is None
+
+    def summary_line(self) -> str:
+        c = self.counts()
+        return (f"{c['written']} briefed, {c['unchanged']} unchanged, {c['rejected']} rejected, "
+                f"{c['failed']} failed in {self.finished - self.started:.1f} s")
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": 1,
+            "tool": {"version": __version__},
+            "input": self.input_dir,
+            "out": self.out_dir,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),
+            "duration_s": round(self.finished - self.started, 3),
+            "model": self.model,
+            "model_error": self.model_error,
+            "totals": self.counts(),
+            "articles": [asdict(e) for e in self.entries],
+        }
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+class OutputLock:
+    """An exclusive lock on the output folder, held for the whole run."""
+
+    def __init__(self, state_dir: Path, wait: float = 0.0):
+        self.path = state_dir / "lock"
+        self.wait = wait
+        self.fh = None
+
+    def __enter__(self):
+        self.fh = self.path.open("a+", encoding="utf-8")
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    self.fh.seek(0)
+                    holder = self.fh.read().strip() or "unknown"
+                    self.fh.close()
+                    raise Locked(
+                        f"another summarize run (pid {holder}) is writing to {self.path.parent.parent}; "
+                        "wait for it to finish, or pass --lock-wait SECONDS"
+                    ) from None
+                time.sleep(0.2)
+        self.fh.seek(0)
+        self.fh.truncate()
+        self.fh.write(str(os.getpid()))
+        self.fh.flush()
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()
+
+
+class State:
+    """Which input became which brief, with which key: SQLite beside the outputs."""
+
+    def __init__(self, path: Path):
+        self.db = sqlite3.connect(str(path), timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, name TEXT UNIQUE NOT NULL, "
+            "key TEXT, status TEXT, updated REAL)"
+        )
+        self.db.commit()
+
+    def names(self, paths: list[str]) -> dict[str, str]:
+        """A unique output name per input: its stem, unless another input already has it."""
+        known = dict(self.db.execute("SELECT path, name FROM articles").fetchall())
+        taken = set(known.values())
+        out = {}
+        for rel in sorted(paths):
+            if rel in known:
+                out[rel] = known[rel]
+                continue
+            p = Path(rel)
+            stem = _safe(p.stem)
+            candidates = [stem, f"{stem}-{p.suffix.lstrip('.').lower()}", _safe("-".join(p.with_suffix("").parts))]
+            name = next((c for c in candidates if c not in taken), None)
+            k = 2
+            while name is None:
+                name = f"{stem}-{k}" if f"{stem}-{k}" not in taken else None
+                k += 1
+            taken.add(name)
+            out[rel] = name
+            self.db.execute("INSERT INTO articles (path, name) VALUES (?, ?)", (rel, name))
+        self.db.commit()
+        return out
+
+    def key(self, rel: str) -> tuple[str | None, str | None]:
+        row = self.db.execute("SELECT key, status FROM articles WHERE path = ?", (rel,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def mark(self, rel: str, key: str | None, status: str) -> None:
+        self.db.execute("UPDATE articles SET key = ?, status = ?, updated = ? WHERE path = ?",
+                        (key, status, time.time(), rel))
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "article"
+
+
+def _model_fingerprint(spec: ModelSpec, options: BriefOptions) -> str:
+    """What identifies the model before it is loaded: hub id and revision, or the folder's files."""
+    if not spec.local:
+        return f"{spec.id}@{options.revision or 'default'}"
+    parts = [spec.id]
+    for p in sorted(Path(spec.id).iterdir()):
+        if p.is_file():
+            st = p.stat()
+            parts.append(f"{p.name}:{st.st_size}:{int(st.st_mtime)}")
+    return "|".join(parts)
+
+
+def _article_key(sha256: str, fingerprint: str, options: BriefOptions) -> str:
+    relevant = {
+        "model": fingerprint,
+        "generation": asdict(options.generation),
+        "max_sentences": options.max_sentences,
+        "max_chars": options.max_chars,
+        "min_hangul": options.min_hangul,
+        "tool": __version__,
+    }
+    blob = json.dumps([sha256, relevant], sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def run(
+    input_dir: Path,
+    out_dir: Path,
+    options: BriefOptions,
+    force: bool = False,
+    lock_wait: float = 0.0,
+    translator_factory: Callable[[ModelSpec, BriefOptions], Translator] | None = None,
+    on_entry: Callable[[Entry], None] | None = None,
+    chunk_size: int = 64,
+) -> RunReport:
+    """Brief every article under `input_dir` into `out_dir`. See the module docstring for the guarantees."""
+    spec = resolve_model(options.model)  # UnknownModel before anything is touched
+    input_dir, out_dir = input_dir.resolve(), out_dir.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state_dir = out_dir / STATE_DIR
+    state_dir.mkdir(exist_ok=True)
+    report = RunReport(str(input_dir), str(out_dir), [], None, time.time())
+
+    def emit(e: Entry) -> None:
+        report.entries.append(e)
+        if on_entry:
+            on_entry(e)
+
+    with OutputLock(state_dir, lock_wait):
+        for stale in out_dir.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)  # left by a run that was killed mid-write
+        state = State(state_dir / "state.sqlite")
+        cache = TranslationCache(state_dir / "state.sqlite")
+        try:
+            paths = find_inputs(input_dir, exclude=(out_dir,))
+            rels = [p.resolve().relative_to(input_dir).as_posix() for p in paths]
+            names = state.names(rels)
+            fingerprint = _model_fingerprint(spec, options)
+            todo: list[tuple[Path, str, str]] = []
+            for path, rel in zip(paths, rels):
+                try:
+                    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError as e:
+                    emit(Entry(rel, "failed", f"cannot read: {e.strerror or e}"))
+                    continue
+                key = _article_key(sha, fingerprint, options)
+                old_key, old_status = state.key(rel)
+                outputs = {"md": f"{names[rel]}.md", "json": f"{names[rel]}.json"}
+                if (not force and old_key == key and old_status == "written"
+                        and all((out_dir / f).exists() for f in outputs.values())):
+                    emit(Entry(rel, "unchanged", None, outputs))
+                    continue
+                todo.append((path, rel, key))
+
+            translator: Translator | None = None
+            for start in range(0, len(todo), chunk_size):
+                chunk = todo[start:start + chunk_size]
+                prepared: list[tuple[Prepared, str, str, dict]] = []
+                for path, rel, key in chunk:
+                    t0 = time.perf_counter()
+                    try:
+                        p = prepare(path, input_dir, options)
+                    except Rejected as e:
+                        state.mark(rel, None, "rejected")
+                        emit(Entry(rel, "rejected", str(e), timings={"prepare_s": _since(t0)}))
+                        continue
+                    except Exception as e:  # one bad article never stops the batch
+                        log.debug("failed to prepare %s", rel, exc_info=True)
+                        state.mark(rel, None, "failed")
+                        emit(Entry(rel, "failed", f"{type(e).__name__}: {e}", timings={"prepare_s": _since(t0)}))
+                        continue
+                    prepared.append((p, rel, key, {"prepare_s": _since(t0)}))
+                if not prepared:
+                    continue
+                if translator is None and report.model_error is None:
+                    t0 = time.perf_counter()
+                    try:
+                        translator = (translator_factory or load_translator)(spec, options)
+                        report.model = {**asdict(translator.info), "load_s": _since(t0)}
+                    except ModelUnavailable as e:
+                        report.model_error = str(e)
+                if translator is None:
+                    for p, rel, _, timings in prepared:
+                        state.mark(rel, None, "failed")
+                        emit(Entry(rel, "failed", f"model unavailable: {report.model_error}", timings=timings))
+                    continue
+                _translate_and_write(prepared, translator, cache, options, spec, out_dir, names, state, emit)
+        finally:
+            report.finished = time.time()
+            if report.model is None:
+                report.model = {"id": spec.id, "revision": options.revision, "settings": asdict(options.generation)}
+            atomic_write(out_dir / "run.json", json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            cache.close()
+            state.close()
+    return report
+
+
+def _since(t0: float) -> float:
+    return round(time.perf_counter() - t0, 4)
+
+
+def _translate_all(translator, cache, options, texts):
+    return translate_texts(translator, texts, cache, options.batch_size, options.max_batch_tokens)
+
+
+def _translate_and_write(prepared, translator, cache, options, spec, out_dir, names, state, emit) -> None:
+    """Translate the units of a chunk of articles together; if that fails, article by article."""
+    t0 = time.perf_counter()
+    groups: list[list[str]] = [[ko for ko, _ in units_of(p)] for p, *_ in prepared]
+    try:
+        first = _translate_all(translator, cache, options, [t for g in groups for t in g])
+        retry = _translate_all(translator, cache, options, [t for p, *_ in prepared for t in retry_texts(p, first)])
+        per_article = None
+    except Exception:
+        log.warning("batched translation failed; translating article by article", exc_info=True)
+        first, retry, per_article = {}, {}, {}
+        for p, rel, _, _ in prepared:
+            try:
+                f = _translate_all(translator, cache, options, [ko for ko, _ in units_of(p)])
+                r = _translate_all(translator, cache, options, retry_texts(p, f))
+                first.update(f)
+                retry.update(r)
+            except Exception as e:
+                per_article[rel] = f"translation failed: {type(e).__name__}: {e}"
+    share = _since(t0) / max(1, len(prepared))
+    for p, rel, key, timings in prepared:
+        timings["translate_s"] = round(share, 4)
+        if per_article and rel in per_article:
+            state.mark(rel, None, "failed")
+            emit(Entry(rel, "failed", per_article[rel], timings=timings))
+            continue
+        t1 = time.perf_counter()
+        try:
+            brief = compose(p, first, retry, translator.info, spec.note)
+            name = names[rel]
+            atomic_write(out_dir / f"{name}.json", to_json(brief))
+            atomic_write(out_dir / f"{name}.md", to_markdown(brief))
+        except Exception as e:
+            log.debug("failed to write %s", rel, exc_info=True)
+            state.mark(rel, None, "failed")
+            emit(Entry(rel, "failed", f"{type(e).__name__}: {e}", timings=timings))
+            continue
+        state.mark(rel, key, "written")
+        timings["render_s"] = _since(t1)
+        flags = sum(1 for _, t in brief.summary if t.flags)
+        emit(Entry(rel, "written", None, {"md": f"{name}.md", "json": f"{name}.json"}, timings, flags))

@@ -1,0 +1,239 @@
+"""Translation: model names, the model interface, batching, splitting and the translation cache.
+
+Nothing here imports torch or transformers: the Hugging Face implementation lives in
+`summarize.model` and is imported only when a model is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UnknownModel
+from .types import ModelInfo
+
+__all__ = [
+    "MODELS",
+    "ModelSpec",
+    "resolve_model",
+    "Translator",
+    "TranslationCache",
+    "batches",
+    "split_long",
+    "translate_texts",
+    "load_translator",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model to load: a hub id or a local folder, and what family of seq2seq model it is."""
+
+    name: str  # what the user asked for
+    id: str  # hub id, or the folder's absolute path
+    local: bool
+    note: str | None = None  # licence or other caveat worth showing
+
+
+# alias -> (hub id, note). The first is the default.
+MODELS: dict[str, tuple[str, str | None]] = {
+    "opus-mt-tc-big": ("Helsinki-NLP/opus-mt-tc-big-ko-en", "Marian transformer-big, CC-BY 4.0"),
+    "opus-mt": ("Helsinki-NLP/opus-mt-ko-en", "Marian base, faster, CC-BY 4.0"),
+    "nllb-600m": ("facebook/nllb-200-distilled-600M", "NLLB-200, CC-BY-NC 4.0: non-commercial use only"),
+    "nllb-1.3b": ("facebook/nllb-200-distilled-1.3B", "NLLB-200, CC-BY-NC 4.0: non-commercial use only"),
+    "nllb-3.3b": ("facebook/nllb-200-3.3B", "NLLB-200, CC-BY-NC 4.0: non-commercial use only"),
+}
+DEFAULT_MODEL = next(iter(MODELS))
+
+
+def resolve_model(name: str) -> ModelSpec:
+    """An alias, a local folder, or a hub id (`org/name`). Raises UnknownModel otherwise."""
+    if name in MODELS:
+        hub_id, note = MODELS[name]
+        return ModelSpec(name, hub_id, False, note)
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return ModelSpec(name, str(path.resolve()), True, None)
+    looks_like_path = name.startswith((".", "/", "~")) or "\\" in name or name.count("/") > 1
+    if looks_like_path:
+        raise UnknownModel(f"model folder not found: {name}")
+    if re.fullmatch(r"[\w.-]+/[\w.-]+", name):
+        note = "NLLB-200, CC-BY-NC 4.0: non-commercial use only" if "nllb" in name.lower() else None
+        return ModelSpec(name, name, False, note)
+    raise UnknownModel(
+        f"unknown model alias {name!r}; valid aliases: {', '.join(MODELS)} "
+        "(or give a hub id such as Helsinki-NLP/opus-mt-ko-en, or a local folder)"
+    )
+
+
+class Translator(ABC):
+    """A seq2seq model that turns Korean sentences into English, a batch at a time."""
+
+    info: ModelInfo
+    max_input_tokens: int = 512
+
+    @abstractmethod
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Source tokens of each text, special tokens included."""
+
+    @abstractmethod
+    def translate_batch(self, texts: list[str]) -> list[str]:
+        """English for each text, in the same order."""
+
+
+def load_translator(spec: ModelSpec, options) -> Translator:
+    """The Hugging Face implementation, imported here so that torch loads only when needed."""
+    from .model import HFTranslator
+
+    return HFTranslator.load(spec, options)
+
+
+# --------------------------------------------------------------------------- batching
+
+
+def batches(lengths: list[int], batch_size: int, max_tokens: int) -> Iterator[list[int]]:
+    """Indices grouped into batches, shortest first.
+
+    A batch holds at most `batch_size` items and at most `max_tokens` tokens counted
+    with padding (longest item x items), so that one long sentence does not drag a
+    whole batch of short ones into a huge padded tensor.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    batch: list[int] = []
+    longest = 0
+    for i in order:
+        n = max(1, lengths[i])
+        if batch and (len(batch) >= batch_size or max(longest, n) * (len(batch) + 1) > max_tokens):
+            yield batch
+            batch, longest = [], 0
+        batch.append(i)
+        longest = max(longest, n)
+    if batch:
+        yield batch
+
+
+_BREAKS = [re.compile(p) for p in (r"(?<=[.!?])\s+", r"(?<=[,;:])\s+", r"(?<=[며고서면])\s+", r"\s+")]
+
+
+def split_long(text: str, count: Callable[[str], int], limit: int) -> list[str]:
+    """Pieces of `text` that each fit in `limit` tokens, cut at the most natural break near the middle.
+
+    Nothing is dropped: joining the pieces with spaces gives the text back.
+    """
+    if count(text) <= limit:
+        return [text]
+    mid = len(text) / 2
+    for pat in _BREAKS:
+        cuts = [m for m in pat.finditer(text) if 0 < m.start() < len(text)]
+        if cuts:
+            m = min(cuts, key=lambda m: abs(m.start() - mid))
+            left, right = text[:m.start()].strip(), text[m.end():].strip()
+            if left and right:
+                return split_long(left, count, limit) + split_long(right, count, limit)
+    # no whitespace at all: cut by characters
+    half = len(text) // 2
+    if half == 0:
+        return [text]
+    return split_long(text[:half], count, limit) + split_long(text[half:], count, limit)
+
+
+# --------------------------------------------------------------------------- cache
+
+
+class TranslationCache:
+    """Translations keyed by text, model, revision and settings, in SQLite."""
+
+    def __init__(self, path: Path | None):
+        self._lock = threading.Lock()
+        self.db = sqlite3.connect(str(path) if path else ":memory:", timeout=30, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL") if path else None
+        self.db.execute("CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, en TEXT NOT NULL)")
+        self.db.commit()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(info: ModelInfo, text: str) -> str:
+        blob = json.dumps([info.id, info.revision, info.backend, info.settings, text], sort_keys=True,
+                          ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def get_many(self, info: ModelInfo, texts: Iterable[str]) -> dict[str, str]:
+        out = {}
+        with self._lock:
+            for t in texts:
+                row = self.db.execute("SELECT en FROM translations WHERE key = ?", (self.key(info, t),)).fetchone()
+                if row:
+                    out[t] = row[0]
+        return out
+
+    def put_many(self, info: ModelInfo, pairs: dict[str, str]) -> None:
+        with self._lock:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO translations (key, en) VALUES (?, ?)",
+                [(self.key(info, k), v) for k, v in pairs.items()],
+            )
+            self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def translate_texts(
+    translator: Translator,
+    texts: Iterable[str],
+    cache: TranslationCache | None = None,
+    batch_size: int = 32,
+    max_batch_tokens: int = 4096,
+    on_batch: Callable[[int], None] | None = None,
+) -> dict[str, str]:
+    """English for every distinct text: from the cache, else from the model in length-sorted batches.
+
+    Texts longer than the model's input limit are split into pieces, translated, and
+    joined again: never truncated. Each batch's results are cached as soon as they come.
+    """
+    wanted = list(dict.fromkeys(t for t in texts if t and t.strip()))
+    found = cache.get_many(translator.info, wanted) if cache else {}
+    if cache:
+        cache.hits += len(found)
+    todo = [t for t in wanted if t not in found]
+    if not todo:
+        return found
+    limit = max(8, translator.max_input_tokens - 2)
+    pieces_of: dict[str, list[str]] = {}
+    counts = translator.count_tokens(todo)
+    for t, n in zip(todo, counts):
+        if n <= limit:
+            pieces_of[t] = [t]
+        else:
+            pieces_of[t] = split_long(t, lambda s: translator.count_tokens([s])[0], limit)
+            log.info("split a %d-token sentence into %d pieces", n, len(pieces_of[t]))
+    pieces = list(dict.fromkeys(p for ps in pieces_of.values() for p in ps))
+    lengths = translator.count_tokens(pieces)
+    done: dict[str, str] = {}
+    for idx in batches(lengths, batch_size, max_batch_tokens):
+        src = [pieces[i] for i in idx]
+        out = translator.translate_batch(src)
+        if len(out) != len(src):
+            raise RuntimeError(f"model returned {len(out)} translations for {len(src)} inputs")
+        done.update(zip(src, (o.strip() for o in out)))
+        finished = {t: " ".join(done[p] for p in ps) for t, ps in pieces_of.items()
+                    if t not in found and all(p in done for p in ps)}
+        if cache and finished:
+            cache.put_many(translator.info, finished)
+        found.update(finished)
+        if on_batch:
+            on_batch(len(src))
+    if cache:
+        cache.misses += len(todo)
+    return found

@@ -1,0 +1,92 @@
+"""Shared fixtures: an isolated environment, the samples and their gold, fake and tiny real models."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarize.types import ModelInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    """No test reads or writes the user's caches or config, or reaches the network."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("HF_HOME", str(home / "hf"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    for var in ("SUMMARIZE_MODEL", "SUMMARIZE_CONFIG", "SUMMARIZE_DEVICE", "SUMMARIZE_BATCH_SIZE",
+                "SUMMARIZE_MAX_SENTENCES", "SUMMARIZE_OFFLINE", "SUMMARIZE_REVISION"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict:
+    return json.loads((SAMPLES / "gold.json").read_text(encoding="utf-8"))
+
+
+class FakeTranslator:
+    """A scripted model: English is made by a function of the Korean; every call is counted."""
+
+    max_input_tokens = 512
+
+    def __init__(self, fn=None, info: ModelInfo | None = None, max_input_tokens: int = 512):
+        self.fn = fn or default_english
+        self.info = info or ModelInfo(id="fake/model", revision="0" * 40, settings={"num_beams": 1})
+        self.max_input_tokens = max_input_tokens
+        self.calls: list[list[str]] = []
+
+    def count_tokens(self, texts):
+        return [len(t.split()) + 1 for t in texts]
+
+    def translate_batch(self, texts):
+        self.calls.append(list(texts))
+        return [self.fn(t) for t in texts]
+
+
+def default_english(ko: str) -> str:
+    """A faithful 'translation' for the tests: every number written as the Korean has it, then words."""
+    from summarize.figures import extract_figures
+
+    figs = extract_figures(ko)
+    parts = [f.en for f in figs]
+    rest = re.sub(r"[가-힣]+", "", ko)
+    rest = re.sub(r"\d+(?:[.,]\d+)*", "", rest)
+    return " ".join(["English:"] + parts) + " " + " ".join(rest.split())
+
+
+@pytest.fixture
+def fake_model(monkeypatch):
+    """Every run in the test uses a FakeTranslator; the fixture returns it."""
+    fake = FakeTranslator()
+    import summarize.pipeline
+
+    monkeypatch.setattr(summarize.pipeline, "load_translator", lambda spec, options: fake)
+    return fake
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A tiny random Marian model with a sentencepiece vocabulary trained on the samples."""
+    from tiny_model import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model", [SAMPLES])
+
+
+@pytest.fixture
+def fast_config(tmp_path) -> Path:
+    """Greedy decoding and few new tokens, so the tiny model runs in seconds."""
+    p = tmp_path / "fast.toml"
+    p.write_text("batch_size = 16\n\n[generation]\nnum_beams = 1\nmax_new_tokens = 24\n", encoding="utf-8")
+    return p
