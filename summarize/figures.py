@@ -395,7 +395,7 @@ def _unit_ok(text: str, end: int, unit: str) -> bool:
 
 def _amount_fig(text: str, m: re.Match) -> dict | None:
     run, unit = m.group("n"), m.group("u")
-    s, e = m.start("n"), m.end("n")
+    s = m.start("n")
     if m.group("cur"):
         s = m.start("cur")
     nxt = text[m.end("n"):m.end("n") + 1]
@@ -471,6 +471,10 @@ def _as_written(run: str, value: Decimal) -> str:
     return run if re.fullmatch(NUM, run) else format_number(value)
 
 
+# Range units that are not in UNITS: (template, unit key)
+_RANGE_UNITS = {"개월": ("{n} months", "months"), "시간": ("{n} hours", "hours"), "분기": ("Q{n}", "quarter")}
+
+
 def _range_fig(text: str, m: re.Match) -> dict | None:
     a, b = parse_korean_number(m.group("a")), parse_korean_number(m.group("b"))
     u1, u2 = m.group("u1"), m.group("u2")
@@ -478,36 +482,24 @@ def _range_fig(text: str, m: re.Match) -> dict | None:
         return None
     if u2 and u2 in UNITS and not _unit_ok(text, m.end("u2"), u2):
         u2 = None
-    # 10만~20만원: the multiplier of the second end carries over to the first only when it is written.
     unit = u2 or u1
     s, e = m.start("a"), m.end("u2") if u2 else m.end("b")
+    lo, hi = _as_written(m.group("a"), a), _as_written(m.group("b"), b)
     if unit in UNITS:
-        _, tmpl, kind = UNITS[unit]
-        ukey = UNITS[unit][0]
+        ukey, tmpl, _ = UNITS[unit]
+        en = f"${lo}–{hi}" if tmpl.startswith("$") else tmpl.format(n=f"{lo}–{hi}")
     elif unit == "년":
-        if a >= 1000 and b >= 1000:
-            tmpl, kind, ukey = "{n}", "range", "year"
-        elif b < 100:
-            b_ = b
-            return _mk(text, s, e, en=f"{canon(a)}–{canon(b_)} years", kind="range", unit="years",
-                       required=[(canon(a),), (canon(b),)], tokens=[canon(a), canon(b)])
-        else:
-            tmpl, kind, ukey = "{n}", "range", "year"
-    elif unit == "개월":
-        tmpl, kind, ukey = "{n} months", "range", "months"
+        ukey = "year" if b >= 1000 else "years"
+        en = f"{lo}–{hi}" if b >= 1000 else f"{lo}–{hi} years"
     elif unit == "일":
-        tmpl, kind, ukey = "{n} days", "range", "days"
-    elif unit == "시간":
-        tmpl, kind, ukey = "{n} hours", "range", "hours"
-    elif unit == "분기":
-        tmpl, kind, ukey = "Q{n}", "range", "quarter"
+        days = b <= 31 and a < b
+        ukey = "day" if days else "days"
+        en = f"the {_ordinal(int(a))}–{_ordinal(int(b))}" if days else f"{lo}–{hi} days"
+    elif unit in _RANGE_UNITS:
+        tmpl, ukey = _RANGE_UNITS[unit]
+        en = tmpl.format(n=f"{lo}–{hi}")
     else:
-        tmpl, kind, ukey = "{n}", "range", None
-    if "{n}" in tmpl:
-        lo, hi = _as_written(m.group("a"), a), _as_written(m.group("b"), b)
-        en = tmpl.format(n=f"{lo}–{hi}") if not tmpl.startswith("$") else f"${lo}–{hi}"
-        if ukey == "%" or ukey == "°C":
-            en = f"{lo}–{hi}{'%' if ukey == '%' else '°C'}"
+        ukey, en = None, f"{lo}–{hi}"
     pre = m.group("pre")
     if pre:
         en = f"{PREFIX_QUALIFIERS[pre]} {en}"

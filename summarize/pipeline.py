@@ -29,7 +29,14 @@ from .reading import find_inputs, read_source
 from .rendering import to_json, to_markdown
 from .segmenting import segment
 from .selecting import select
-from .translation import ModelSpec, TranslationCache, Translator, load_translator, resolve_model, translate_texts
+from .translation import (
+    ModelSpec,
+    TranslationCache,
+    Translator,
+    load_translator,
+    resolve_model,
+    translate_texts,
+)
 from .types import Article, Brief, Figure, ModelInfo, Quote, Sentence, Source, Translated
 
 __all__ = ["Prepared", "prepare", "units_of", "compose", "guard", "run", "RunReport", "Entry", "STATE_DIR"]
@@ -372,7 +379,7 @@ def run(
             names = state.names(rels)
             fingerprint = _model_fingerprint(spec, options)
             todo: list[tuple[Path, str, str]] = []
-            for path, rel in zip(paths, rels):
+            for path, rel in zip(paths, rels, strict=True):
                 try:
                     sha = hashlib.sha256(path.read_bytes()).hexdigest()
                 except OSError as e:
@@ -415,7 +422,7 @@ def run(
                     except ModelUnavailable as e:
                         report.model_error = str(e)
                 if translator is None:
-                    for p, rel, _, timings in prepared:
+                    for _p, rel, _, timings in prepared:
                         state.mark(rel, None, "failed")
                         emit(Entry(rel, "failed", f"model unavailable: {report.model_error}", timings=timings))
                     continue

@@ -62,8 +62,11 @@ def _is_speech(text: str, start: int, end: int, opener: str) -> bool:
     inner = text[start:end]
     after = text[end + 1:end + 12]
     if opener in _DOUBLE:
-        if _QUOTATIVE.match(after):
+        m = _QUOTATIVE.match(after)
+        if m and not m.group().startswith(("라는", "이라는", "란", "이란")):
             return True
+        if m:  # “…”라는 말: speech only if it is a clause, not a term (“K-방역”이라는 말)
+            return len(inner) >= 10 and " " in inner
         if _NAMING.match(after) or re.match(r"^[)\]]", after):
             return len(inner) >= 25 and " " in inner and bool(_PREDICATE_END.search(inner))
         return len(inner) >= 10 and " " in inner

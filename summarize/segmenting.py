@@ -110,7 +110,7 @@ def segment(paragraphs: tuple[str, ...] | list[str]) -> list[Sentence]:
     """Every body sentence, in order, with its paragraph number."""
     results = kiwi().split_into_sents(list(paragraphs))
     out: list[Sentence] = []
-    for p, (par, sents) in enumerate(zip(paragraphs, results)):
+    for p, (par, sents) in enumerate(zip(paragraphs, results, strict=True)):
         for text in split_paragraph(par, [s.end for s in sents]):
             out.append(Sentence(id=len(out), ko=text, paragraph=p))
     return out

@@ -64,7 +64,7 @@ def score_sentences(
             first_of_paragraph.add(s.id)
             seen.add(s.paragraph)
     scores = []
-    for s, g in zip(sentences, grams):
+    for s, g in zip(sentences, grams, strict=True):
         rest = whole - g
         position = 2.0 if s.id == 0 else 0.8 if s.id == 1 else 0.3 if s.id in first_of_paragraph else 0.0
         centrality = 2.0 * _cosine(g, rest)

@@ -212,7 +212,7 @@ def translate_texts(
     limit = max(8, translator.max_input_tokens - 2)
     pieces_of: dict[str, list[str]] = {}
     counts = translator.count_tokens(todo)
-    for t, n in zip(todo, counts):
+    for t, n in zip(todo, counts, strict=True):
         if n <= limit:
             pieces_of[t] = [t]
         else:
@@ -226,7 +226,7 @@ def translate_texts(
         out = translator.translate_batch(src)
         if len(out) != len(src):
             raise RuntimeError(f"model returned {len(out)} translations for {len(src)} inputs")
-        done.update(zip(src, (o.strip() for o in out)))
+        done.update(zip(src, (o.strip() for o in out), strict=True))
         finished = {t: " ".join(done[p] for p in ps) for t, ps in pieces_of.items()
                     if t not in found and all(p in done for p in ps)}
         if cache and finished:

@@ -94,6 +94,9 @@ NULL_CASES = [
     ("낮 기온은 24~28℃로 예상된다.", "24~28℃", "24–28°C"),
     ("3∼4명이 다쳤다.", "3∼4명", "3–4 people"),
     ("10만~20만원 선이다.", "10만~20만원", "100,000–200,000 won"),
+    ("지난달 25~27일 조사했다.", "25~27일", "the 25th–27th"),
+    ("2020~2024년 추세다.", "2020~2024년", "2020–2024"),
+    ("가격은 300~500달러다.", "300~500달러", "$300–500"),
     ("제2 서울핀테크 랩을 조성한다.", "제2", "2nd"),
     ("4차 산업혁명에 대비한다.", "4차", "4th"),
     ("17라운드 경기에서 이겼다.", "17라운드", "round 17"),
@@ -154,7 +157,7 @@ def test_three_years_after_is_a_duration_not_thirty_thousand():
 def test_figures_do_not_overlap_and_are_ordered():
     s = "2019년 1월 31일 오후 3시30분 1만6천개 중 30%인 4천800개가 3.8만㎡에 있다."
     figs = extract_figures(s)
-    for a, b in zip(figs, figs[1:]):
+    for a, b in zip(figs, figs[1:], strict=False):
         assert a.end <= b.start
     assert [f.text for f in figs] == ["2019년 1월 31일", "오후 3시30분", "1만6천개", "30%", "4천800개", "3.8만㎡"]
 

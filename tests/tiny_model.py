@@ -24,7 +24,7 @@ The team won 3-1 in round 17 and moved up to 8th place.
 """
 
 
-def build_tiny_model(out_dir: Path, text_dirs: list[Path], vocab_size: int = 600, seed: int = 0) -> Path:
+def build_tiny_model(out_dir: Path, text_dirs: list[Path], vocab_size: int = 2000, seed: int = 0) -> Path:
     import sentencepiece as spm
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer

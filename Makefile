@@ -1,0 +1,39 @@
+# summarize: the two commands of the README, and their helpers.
+#   make brief   [MODEL=alias|hub-id|folder] [CONFIG=file] [OUT=folder]
+#   make test
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+CONFIG ?= configs/default.toml
+OUT    ?= briefs
+MODEL  ?=
+
+.PHONY: install brief test lint tiny-model clean
+
+install: $(STAMP)
+
+# torch is pinned here: this version's CPU wheel is what an unpinned install would otherwise
+# replace with a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+brief: install
+	$(VENV)/bin/summarize brief samples --out $(OUT) --config $(CONFIG) $(if $(MODEL),--model $(MODEL))
+
+lint: install
+	$(VENV)/bin/ruff check summarize tests
+
+test: lint
+	$(PY) -m pytest
+
+# A tiny random model built the way the tests build theirs: `make brief MODEL=.tiny-model`
+tiny-model: install
+	$(PY) tests/tiny_model.py .tiny-model
+
+clean:
+	rm -rf $(VENV) $(OUT) .tiny-model .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,87 @@
+"""The figure guard, driven by a scripted fake model that drops, alters and invents numbers."""
+
+import json
+import re
+
+import pytest
+from conftest import SAMPLES, FakeTranslator, default_english
+
+from summarize import BriefOptions, guard, run
+from summarize.figures import check_english, extract_figures
+
+KO = "‘사이버포트’는 부지면적 26만㎡, 총 10만㎡ 규모의 단지로 '14년 설립됐다."
+FIGS = extract_figures(KO)
+
+
+@pytest.mark.parametrize(
+    "en,flags,restored",
+    [
+        ("Cyberport covers 260,000 m² with 100,000 m² of space and was founded in 2014.", (), []),
+        ("Cyberport covers 260 thousand m², 100 thousand m² in all, since 2014.", (), []),
+        ("Cyberport covers 260,000 m² and was founded in 2014.", ("figure-restored",), ["10만㎡"]),  # dropped
+        ("Cyberport covers 26,000 m², 100,000 m² in all, founded in 2014.", ("unverified-number", "figure-restored"),
+         ["26만㎡"]),  # altered: 26,000 is not in the Korean, 260,000 is missing
+        ("Cyberport covers 260,000 m², 100,000 m² in all, founded in 2014 with 3 towers.", ("unverified-number",),
+         []),  # invented
+        ("사이버포트 covers 260,000 m², 100,000 m² in all, 2014.", ("untranslated",), []),
+    ],
+)
+def test_guard_flags(en, flags, restored):
+    t = guard(KO, FIGS, en)
+    assert t.flags == flags
+    for text in restored:
+        f = next(f for f in FIGS if f.text == text)
+        assert f"[{f.text} = {f.en}]" in t.en
+    missing, _ = check_english(KO, FIGS, t.en)
+    assert missing == []  # whatever the model did, every figure is in the final English
+
+
+def test_retranslation_with_figures_written_out_is_preferred():
+    first = "Cyberport covers 26 m² and 10 m²; founded in 14."
+    retry = "Cyberport covers 260,000 m² and 100,000 m²; founded in 2014."
+    t = guard(KO, FIGS, first, retry)
+    assert t.en == retry and t.flags == ()
+    assert any("retranslated" in n for n in t.notes)
+
+
+def drop_numbers(ko: str) -> str:
+    """A model that loses every number of sentences written with 만/억/조, unless they come pre-rendered."""
+    en = default_english(ko)
+    if re.search(r"\d[만억조]", ko):
+        en = re.sub(r"\d[\d,.]*(?:\s(?:thousand|million|billion|trillion))?", "", en)
+    return en
+
+
+def invent_numbers(ko: str) -> str:
+    return default_english(ko) + " It had 777 staff."
+
+
+@pytest.mark.parametrize("fn,flag", [(drop_numbers, "figure-restored"), (invent_numbers, "unverified-number")])
+def test_run_flags_what_the_model_got_wrong(tmp_path, monkeypatch, fn, flag):
+    fake = FakeTranslator(fn=fn)
+    report = run(SAMPLES, tmp_path / "out", BriefOptions(model="fake/model"), translator_factory=lambda s, o: fake)
+    assert report.ok
+    flagged = 0
+    for entry in report.entries:
+        data = json.loads((tmp_path / "out" / entry.outputs["json"]).read_text(encoding="utf-8"))
+        figs = {}
+        for f in data["figures"]:
+            figs.setdefault(f["sentence"], []).append(f)
+        for item in data["summary"]:
+            for f in figs.get(item["id"], []):
+                if f["value"] is not None:
+                    # every valued figure is in the English, through the model or restored
+                    assert check_english(item["ko"], [x for x in extract_figures(item["ko"]) if x.text == f["text"]],
+                                         item["en"])[0] == []
+            if flag in item["flags"]:
+                flagged += 1
+                md = (tmp_path / "out" / entry.outputs["md"]).read_text(encoding="utf-8")
+                assert flag in md  # visible in the brief
+    assert flagged > 0
+
+
+def test_prerendered_retranslation_repairs_a_model_that_only_fails_on_korean_numbers(tmp_path):
+    fake = FakeTranslator(fn=drop_numbers)
+    run(SAMPLES, tmp_path / "out", BriefOptions(model="fake/model"), translator_factory=lambda s, o: fake)
+    retried = [t for call in fake.calls for t in call if re.search(r"\d{1,3}(?:,\d{3})+㎡|trillion원", t)]
+    assert retried, "the guard should retranslate with figures written out"

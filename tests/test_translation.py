@@ -1,0 +1,89 @@
+"""Translation layer: model names, batching, splitting, caching — with a fake model, no torch."""
+
+import pytest
+from conftest import FakeTranslator
+
+from summarize.errors import UnknownModel
+from summarize.translation import (
+    MODELS,
+    TranslationCache,
+    batches,
+    resolve_model,
+    split_long,
+    translate_texts,
+)
+
+
+def test_aliases_hub_ids_and_folders(tmp_path):
+    assert resolve_model("opus-mt-tc-big").id == "Helsinki-NLP/opus-mt-tc-big-ko-en"
+    assert resolve_model("opus-mt").id == "Helsinki-NLP/opus-mt-ko-en"
+    assert "non-commercial" in resolve_model("nllb-600m").note
+    spec = resolve_model("someone/ko-en-model")
+    assert spec.id == "someone/ko-en-model" and not spec.local
+    spec = resolve_model(str(tmp_path))
+    assert spec.local and spec.id == str(tmp_path.resolve())
+
+
+def test_unknown_alias_lists_the_valid_ones():
+    with pytest.raises(UnknownModel) as e:
+        resolve_model("opus-big")
+    for alias in MODELS:
+        assert alias in str(e.value)
+
+
+def test_missing_folder():
+    with pytest.raises(UnknownModel, match="folder not found"):
+        resolve_model("./no/such/model")
+
+
+def test_batches_limit_items_and_padded_tokens():
+    lengths = [5, 50, 3, 8, 40, 7, 2, 60]
+    got = list(batches(lengths, batch_size=3, max_tokens=100))
+    assert sorted(i for b in got for i in b) == list(range(len(lengths)))
+    for b in got:
+        assert len(b) <= 3
+        assert max(lengths[i] for i in b) * len(b) <= 100 or len(b) == 1
+    flat = [lengths[i] for b in got for i in b]
+    assert flat == sorted(flat)  # shortest first
+
+
+def test_split_long_never_drops_text():
+    text = ", ".join(f"문장 조각 {i}번" for i in range(40)) + "."
+    pieces = split_long(text, lambda s: len(s.split()), 12)
+    assert len(pieces) > 1
+    assert all(len(p.split()) <= 12 for p in pieces)
+    assert " ".join(pieces).split() == text.split()
+
+
+def test_translate_texts_batches_sorts_and_restores_order():
+    fake = FakeTranslator(fn=lambda t: f"EN<{t}>")
+    texts = [f"{'가 ' * n}끝" for n in (9, 1, 5, 3, 7, 2)] + ["가 끝"]  # one duplicate of a length-2 text
+    out = translate_texts(fake, texts, batch_size=2, max_batch_tokens=1000)
+    assert out == {t: f"EN<{t}>" for t in texts}
+    assert len(fake.calls) == 3  # 6 distinct texts, 2 per batch
+    sizes = [len(t.split()) for call in fake.calls for t in call]
+    assert sizes == sorted(sizes)
+
+
+def test_long_units_are_split_then_joined():
+    fake = FakeTranslator(fn=lambda t: f"[{t}]", max_input_tokens=8)
+    long = " ".join(f"단어{i}" for i in range(20))
+    out = translate_texts(fake, [long])
+    assert out[long].count("[") > 1
+    assert out[long].replace("[", "").replace("]", "").split() == long.split()
+    assert all(n <= fake.max_input_tokens for call in fake.calls for n in fake.count_tokens(call))
+
+
+def test_cache_means_a_rerun_translates_nothing(tmp_path):
+    cache = TranslationCache(tmp_path / "c.sqlite")
+    fake = FakeTranslator()
+    translate_texts(fake, ["하나다.", "둘이다."], cache)
+    assert len(fake.calls) == 1
+    cache.close()
+    cache = TranslationCache(tmp_path / "c.sqlite")
+    again = FakeTranslator()
+    out = translate_texts(again, ["하나다.", "둘이다."], cache)
+    assert again.calls == [] and set(out) == {"하나다.", "둘이다."}
+    other = FakeTranslator(info=again.info.__class__(id="fake/model", revision="1" * 40, settings={"num_beams": 1}))
+    translate_texts(other, ["하나다."], cache)
+    assert len(other.calls) == 1  # another revision is another key
