@@ -20,7 +20,7 @@ from .options import load_options
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100, "terminal_width": 100}
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -135,10 +135,10 @@ def models(cache_dir):
         cached = {r.repo_id for r in scan_cache_dir(cache_dir).repos}
     except Exception:  # an empty or missing cache
         pass
-    for alias, (hub_id, note) in MODELS.items():
+    for alias, (hub_id, description, warning) in MODELS.items():
         mark = "cached" if hub_id in cached else "not cached"
-        default = " (default)" if alias == DEFAULT_MODEL else ""
-        click.echo(f"{alias:<16} {hub_id:<40} {mark:<11} {note or ''}{default}")
+        extra = "; ".join(x for x in (description, warning, "default" if alias == DEFAULT_MODEL else None) if x)
+        click.echo(f"{alias:<16} {hub_id:<40} {mark:<11} {extra}")
     if os.environ.get("HF_HUB_OFFLINE"):
         click.echo("HF_HUB_OFFLINE is set: models load only from the cache or a local folder.", err=True)
 

@@ -105,7 +105,7 @@ def guard(ko: str, figures: list[Figure], en: str, retry_en: str | None = None) 
     notes: list[str] = []
     if missing and retry_en is not None:
         missing2, extra2 = check_english(ko, figures, retry_en)
-        if len(missing2) < len(missing):
+        if _badness(missing2, extra2, retry_en) < _badness(missing, extra, en):
             en, missing, extra = retry_en, missing2, extra2
             notes.append("retranslated with the figures written out")
     flags: list[str] = []
@@ -121,6 +121,11 @@ def guard(ko: str, figures: list[Figure], en: str, retry_en: str | None = None) 
         notes.append(f"the model dropped or changed {', '.join(f.text for f in missing)}; restored from the source")
         en = f"{en} {restored}".strip()
     return Translated(ko=ko, en=en, flags=tuple(flags), notes=tuple(notes))
+
+
+def _badness(missing: list, extra: list, en: str) -> int:
+    """How much is wrong with an English rendering: lost figures, invented numbers, Korean left over."""
+    return len(missing) + len(extra) + (3 if HANGUL.search(en) else 0)
 
 
 def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: ModelInfo, note: str | None = None) -> Brief:
@@ -139,14 +144,15 @@ def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: Mo
     warnings: list[str] = []
     if title.flags:
         warnings.append(f"headline: {'; '.join(title.notes)}")
-    restored = [i for i, t in summary if t.flags]
-    if restored:
-        warnings.append(f"{len(restored)} of {len(summary)} summary sentences are flagged: see the marks below")
+    flagged = [i for i, t in summary if t.flags]
+    if flagged:
+        verb = "is" if len(flagged) == 1 else "are"
+        warnings.append(f"{len(flagged)} of {len(summary)} summary sentences {verb} flagged: see the marks below")
     for n, (_, t, _) in enumerate(quotes, 1):
         if t.flags:
             warnings.append(f"quote {n}: {'; '.join(t.notes)}")
     if note:
-        warnings.append(f"model: {note}")
+        warnings.append(f"model licence: {note}")
     return Brief(
         source=p.source, article=p.article, sentences=p.sentences, summary=summary, figures=p.figures,
         quotes=quotes, title=title, warnings=tuple(warnings), model=model, tool_version=__version__,
@@ -473,7 +479,7 @@ def _translate_and_write(prepared, translator, cache, options, spec, out_dir, na
             continue
         t1 = time.perf_counter()
         try:
-            brief = compose(p, first, retry, translator.info, spec.note)
+            brief = compose(p, first, retry, translator.info, spec.warning)
             name = names[rel]
             atomic_write(out_dir / f"{name}.json", to_json(brief))
             atomic_write(out_dir / f"{name}.md", to_markdown(brief))

@@ -68,7 +68,8 @@ def _flag_marks(flags) -> str:
 def to_markdown(b: Brief) -> str:
     meta = b.article.meta
     lines = [f"# {b.title.en or b.title.ko}", "", f"**{b.title.ko}**", ""]
-    source = [x for x in (meta.outlet, meta.author, meta.published) if x]
+    published = meta.published.replace("T", " ")[:16] if meta.published else None
+    source = [x for x in (meta.outlet, meta.author, published) if x]
     source.append(f"`{b.source.path}`")
     lines += [" · ".join(source), ""]
     if b.warnings:
@@ -83,7 +84,7 @@ def to_markdown(b: Brief) -> str:
         for note in t.notes:
             lines.append(f"   - ⚠️ {note}")
         lines.append("")
-    valued = [f for f in b.figures if f.value is not None or f.kind in ("range", "date", "score")]
+    valued = [f for f in b.figures if f.value is not None or f.kind in ("range", "score") or f.required]
     if valued:
         lines += ["## Key figures", "", "| Korean | English | Context |", "|---|---|---|"]
         seen = set()

@@ -37,21 +37,23 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A model to load: a hub id or a local folder, and what family of seq2seq model it is."""
+    """A model to load: a hub id or a local folder."""
 
     name: str  # what the user asked for
     id: str  # hub id, or the folder's absolute path
     local: bool
-    note: str | None = None  # licence or other caveat worth showing
+    warning: str | None = None  # a caveat every brief must carry (a non-commercial licence)
 
 
-# alias -> (hub id, note). The first is the default.
-MODELS: dict[str, tuple[str, str | None]] = {
-    "opus-mt-tc-big": ("Helsinki-NLP/opus-mt-tc-big-ko-en", "Marian transformer-big, CC-BY 4.0"),
-    "opus-mt": ("Helsinki-NLP/opus-mt-ko-en", "Marian base, faster, CC-BY 4.0"),
-    "nllb-600m": ("facebook/nllb-200-distilled-600M", "NLLB-200, CC-BY-NC 4.0: non-commercial use only"),
-    "nllb-1.3b": ("facebook/nllb-200-distilled-1.3B", "NLLB-200, CC-BY-NC 4.0: non-commercial use only"),
-    "nllb-3.3b": ("facebook/nllb-200-3.3B", "NLLB-200, CC-BY-NC 4.0: non-commercial use only"),
+NON_COMMERCIAL = "CC-BY-NC 4.0: non-commercial use only"
+
+# alias -> (hub id, description, warning). The first is the default.
+MODELS: dict[str, tuple[str, str, str | None]] = {
+    "opus-mt-tc-big": ("Helsinki-NLP/opus-mt-tc-big-ko-en", "Marian transformer-big, CC-BY 4.0", None),
+    "opus-mt": ("Helsinki-NLP/opus-mt-ko-en", "Marian base, faster, CC-BY 4.0", None),
+    "nllb-600m": ("facebook/nllb-200-distilled-600M", "NLLB-200 distilled 600M", NON_COMMERCIAL),
+    "nllb-1.3b": ("facebook/nllb-200-distilled-1.3B", "NLLB-200 distilled 1.3B", NON_COMMERCIAL),
+    "nllb-3.3b": ("facebook/nllb-200-3.3B", "NLLB-200 3.3B", NON_COMMERCIAL),
 }
 DEFAULT_MODEL = next(iter(MODELS))
 
@@ -59,8 +61,8 @@ DEFAULT_MODEL = next(iter(MODELS))
 def resolve_model(name: str) -> ModelSpec:
     """An alias, a local folder, or a hub id (`org/name`). Raises UnknownModel otherwise."""
     if name in MODELS:
-        hub_id, note = MODELS[name]
-        return ModelSpec(name, hub_id, False, note)
+        hub_id, _, warning = MODELS[name]
+        return ModelSpec(name, hub_id, False, warning)
     path = Path(name).expanduser()
     if path.is_dir():
         return ModelSpec(name, str(path.resolve()), True, None)
@@ -68,8 +70,7 @@ def resolve_model(name: str) -> ModelSpec:
     if looks_like_path:
         raise UnknownModel(f"model folder not found: {name}")
     if re.fullmatch(r"[\w.-]+/[\w.-]+", name):
-        note = "NLLB-200, CC-BY-NC 4.0: non-commercial use only" if "nllb" in name.lower() else None
-        return ModelSpec(name, name, False, note)
+        return ModelSpec(name, name, False, NON_COMMERCIAL if "nllb" in name.lower() else None)
     raise UnknownModel(
         f"unknown model alias {name!r}; valid aliases: {', '.join(MODELS)} "
         "(or give a hub id such as Helsinki-NLP/opus-mt-ko-en, or a local folder)"

@@ -7,7 +7,7 @@ import pytest
 from conftest import SAMPLES, FakeTranslator, default_english
 
 from summarize import BriefOptions, guard, run
-from summarize.figures import check_english, extract_figures
+from summarize.figures import check_english, extract_figures, prerender
 
 KO = "‘사이버포트’는 부지면적 26만㎡, 총 10만㎡ 규모의 단지로 '14년 설립됐다."
 FIGS = extract_figures(KO)
@@ -42,6 +42,14 @@ def test_retranslation_with_figures_written_out_is_preferred():
     t = guard(KO, FIGS, first, retry)
     assert t.en == retry and t.flags == ()
     assert any("retranslated" in n for n in t.notes)
+
+
+def test_a_retranslation_left_in_korean_is_not_preferred():
+    first = "Cyberport covers 260,000 m² and was founded in 2014."
+    retry = prerender(KO, FIGS)  # the model echoed the pre-rendered Korean
+    t = guard(KO, FIGS, first, retry)
+    assert t.en.startswith(first) and t.flags == ("figure-restored",)
+    assert "[10만㎡ = a total of 100,000 m²]" in t.en
 
 
 def drop_numbers(ko: str) -> str:

@@ -17,7 +17,8 @@ from summarize.translation import (
 def test_aliases_hub_ids_and_folders(tmp_path):
     assert resolve_model("opus-mt-tc-big").id == "Helsinki-NLP/opus-mt-tc-big-ko-en"
     assert resolve_model("opus-mt").id == "Helsinki-NLP/opus-mt-ko-en"
-    assert "non-commercial" in resolve_model("nllb-600m").note
+    assert "non-commercial" in resolve_model("nllb-600m").warning
+    assert resolve_model("opus-mt").warning is None
     spec = resolve_model("someone/ko-en-model")
     assert spec.id == "someone/ko-en-model" and not spec.local
     spec = resolve_model(str(tmp_path))
