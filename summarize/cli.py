@@ -8,7 +8,6 @@ output folder; 2 usage error (missing folder, unknown model alias, bad config).
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -54,6 +53,13 @@ def main() -> None:
               type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file.")
 @click.option("--device", envvar="SUMMARIZE_DEVICE", type=click.Choice(["auto", "cpu", "cuda"]),
               help="Where the model runs (default: auto, the GPU when there is one).")
+@click.option("--backend", envvar="SUMMARIZE_BACKEND", type=click.Choice(["auto", "transformers", "ct2"]),
+              help="Translation engine (default: auto, CTranslate2 where it works, else transformers).")
+@click.option("--compute-type", envvar="SUMMARIZE_COMPUTE_TYPE",
+              type=click.Choice(["auto", "float32", "float16", "bfloat16", "int8", "int8_float16"]),
+              help="Precision (default: auto, int8 on CPU and float16 on GPU with ct2).")
+@click.option("--threads", envvar="SUMMARIZE_THREADS", type=click.IntRange(min=0),
+              help="CPU threads (default: 0, half the cores).")
 @click.option("--batch-size", envvar="SUMMARIZE_BATCH_SIZE", type=click.IntRange(min=1),
               help="Sentences per model call.")
 @click.option("--max-sentences", envvar="SUMMARIZE_MAX_SENTENCES", type=click.IntRange(min=1),
@@ -65,8 +71,8 @@ def main() -> None:
               help="How long to wait when another run holds OUT_DIR before giving up.")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no progress bar.")
-def brief(input_dir, out_dir, model, revision, config_file, device, batch_size, max_sentences, offline, force,
-          lock_wait, verbose, quiet):
+def brief(input_dir, out_dir, model, revision, config_file, device, backend, compute_type, threads, batch_size,
+          max_sentences, offline, force, lock_wait, verbose, quiet):
     """Brief every article (.txt, .md, .html, .htm) under INPUT_DIR into OUT_DIR.
 
     Writes OUT_DIR/X.md and OUT_DIR/X.json per article and OUT_DIR/run.json for the run.
@@ -78,8 +84,8 @@ def brief(input_dir, out_dir, model, revision, config_file, device, batch_size, 
 
     try:
         options = load_options(config_file).replace(
-            model=model, revision=revision, device=device, batch_size=batch_size, max_sentences=max_sentences,
-            offline=offline,
+            model=model, revision=revision, device=device, backend=backend, compute_type=compute_type,
+            threads=threads, batch_size=batch_size, max_sentences=max_sentences, offline=offline,
         )
     except ConfigError as e:
         raise click.UsageError(str(e)) from None
@@ -121,11 +127,23 @@ def brief(input_dir, out_dir, model, revision, config_file, device, batch_size, 
     sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
 
 
-@main.command("models", context_settings=CONTEXT)
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="HF_HUB_CACHE",
-              help="Hugging Face cache to look in (default: the normal HF cache).")
-def models(cache_dir):
-    """List the model aliases and which models are in the Hugging Face cache."""
+@main.group("models", context_settings=CONTEXT, invoke_without_command=True)
+@click.pass_context
+def models(ctx):
+    """List, fetch and convert translation models (without a subcommand: list)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(models_list)
+
+
+_cache_option = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="HF_HUB_CACHE",
+                             help="Hugging Face cache (default: the normal HF cache).")
+_revision_option = click.option("--revision", help="Hub revision (branch, tag or commit).")
+
+
+@models.command("list", context_settings=CONTEXT)
+@_cache_option
+def models_list(cache_dir=None):
+    """The model aliases, and which models are cached or converted."""
     from .translation import DEFAULT_MODEL, MODELS
 
     cached = set()
@@ -139,8 +157,65 @@ def models(cache_dir):
         mark = "cached" if hub_id in cached else "not cached"
         extra = "; ".join(x for x in (description, warning, "default" if alias == DEFAULT_MODEL else None) if x)
         click.echo(f"{alias:<16} {hub_id:<40} {mark:<11} {extra}")
-    if os.environ.get("HF_HUB_OFFLINE"):
-        click.echo("HF_HUB_OFFLINE is set: models load only from the cache or a local folder.", err=True)
+    others = sorted(cached - {hub_id for hub_id, _, _ in MODELS.values()})
+    for hub_id in others:
+        click.echo(f"{'':<16} {hub_id:<40} {'cached':<11}")
+
+
+def _model_command(name, revision, cache_dir, verbose):
+    from .options import BriefOptions
+    from .translation import resolve_model
+
+    _setup_logging(verbose, False)
+    try:
+        spec = resolve_model(name)
+    except UnknownModel as e:
+        raise click.UsageError(str(e)) from None
+    return spec, BriefOptions(model=name, revision=revision, cache_dir=str(cache_dir) if cache_dir else None)
+
+
+@models.command("pull", context_settings=CONTEXT)
+@click.argument("model", metavar="ALIAS|HUB_ID")
+@_revision_option
+@_cache_option
+@click.option("-v", "--verbose", count=True, help="More detail on stderr.")
+def models_pull(model, revision, cache_dir, verbose):
+    """Fetch a model into the Hugging Face cache ahead of a nightly run."""
+    spec, options = _model_command(model, revision, cache_dir, verbose)
+    from .model import fetch
+
+    try:
+        folder, rev = fetch(spec, options, progress=True)
+    except SummarizeError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"{spec.id} @ {rev or 'local'}: {folder}")
+
+
+@models.command("convert", context_settings=CONTEXT)
+@click.argument("model", metavar="ALIAS|HUB_ID|PATH")
+@_revision_option
+@_cache_option
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
+              help="Convert for the device a run would use.")
+@click.option("--compute-type", default="auto", show_default=True,
+              type=click.Choice(["auto", "float32", "float16", "bfloat16", "int8", "int8_float16"]),
+              help="Weights to store (auto: int8 for the CPU, float16 for a GPU).")
+@click.option("--force", is_flag=True, help="Convert again even if a conversion is cached.")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr.")
+def models_convert(model, revision, cache_dir, device, compute_type, force, verbose):
+    """Convert a model for the CTranslate2 backend (done once, then cached beside the HF cache)."""
+    spec, options = _model_command(model, revision, cache_dir, verbose)
+    options = options.replace(device=device, compute_type=compute_type)
+    from .model import BackendUnavailable, convert, ct2_target, weight_type
+
+    try:
+        _, ctype = ct2_target(options)
+        folder, converted = convert(spec, options, force=force, quantization=weight_type(ctype))
+    except (SummarizeError, BackendUnavailable) as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"{'converted' if converted else 'already converted'}: {folder}")
 
 
 if __name__ == "__main__":  # pragma: no cover

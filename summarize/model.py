@@ -1,38 +1,77 @@
-"""The Hugging Face seq2seq translator: the only module that imports torch and transformers.
+"""The translation models: the only module that imports torch, transformers and ctranslate2.
 
-Any `AutoModelForSeq2SeqLM` checkpoint works: Marian (opus-mt), NLLB (with
-kor_Hang -> eng_Latn), or a local folder saved with `save_pretrained`. Loading goes
-through `from_pretrained`, so the normal HF cache, `revision`, `cache_dir` and offline
-mode behave as everywhere else.
+Two backends behind one interface (`Translator`):
+
+- `transformers`: `AutoTokenizer` + `AutoModelForSeq2SeqLM.generate`, any HF seq2seq checkpoint
+  (Marian/opus-mt, NLLB with kor_Hang -> eng_Latn, a local folder saved with `save_pretrained`);
+  fp16 on GPU, `torch.inference_mode`, intra-op threads set from the options.
+- `ct2`: CTranslate2 (the engine of quickmt and Argos). The HF checkpoint is converted once and
+  cached beside the HF cache, keyed by model id and revision; int8 on CPU, float16 on GPU.
+
+`auto` takes CTranslate2 where it is installed and works for the model, and falls back to
+transformers with a one-line notice. Models are fetched through `huggingface_hub`, so the normal
+HF cache, `revision`, `cache_dir` and offline mode behave as everywhere else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import shutil
 import socket
 from dataclasses import asdict
+from pathlib import Path
 from urllib.parse import urlparse
 
 from .errors import MissingDependency, ModelUnavailable
 from .translation import ModelSpec, Translator
 from .types import ModelInfo
 
-try:
-    import torch
-    import transformers
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-except ImportError as e:  # pragma: no cover - the package depends on both
-    raise MissingDependency(
-        f"the translation model needs torch and transformers ({e.name} is missing): "
-        "pip install torch==2.13.0 transformers sentencepiece sacremoses"
-    ) from None
 
-__all__ = ["HFTranslator"]
+def _torch():
+    """torch and transformers, imported on first use: the CTranslate2 path runs without them."""
+    try:
+        import torch
+        import transformers
+    except ImportError as e:  # pragma: no cover - the package depends on both
+        raise MissingDependency(
+            f"the transformers backend needs torch and transformers ({e.name} is missing): "
+            "pip install torch==2.13.0 transformers sentencepiece sacremoses"
+        ) from None
+    return torch, transformers
+
+
+__all__ = ["HFTranslator", "CT2Translator", "load", "fetch", "convert", "ct2_dir", "cpu_count", "default_threads"]
 
 log = logging.getLogger(__name__)
 
 NLLB_SOURCE, NLLB_TARGET = "kor_Hang", "eng_Latn"
+# What a translation model needs from a hub repository (weights are fetched apart: one format only).
+MODEL_FILES = ["*.json", "*.spm", "*.model", "*.txt", "*.tiktoken"]
+WEIGHTS = ["model.safetensors", "pytorch_model.bin"]
+
+
+class BackendUnavailable(Exception):
+    """A backend that cannot run this model here (not installed, unsupported, no GPU build)."""
+
+
+# --------------------------------------------------------------------------- threads
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def default_threads() -> int:
+    """Half the cores, at least one: on a shared machine more OpenMP threads than free cores is far slower."""
+    return max(1, cpu_count() // 2)
+
+
+# --------------------------------------------------------------------------- fetching
 
 
 def _hub_reachable() -> bool:
@@ -51,8 +90,8 @@ def _hub_reachable() -> bool:
 
 def _fetch_hint(spec: ModelSpec) -> str:
     return (
-        f"fetch it ahead on a connected machine with `hf download {spec.id}` (or `huggingface-cli download "
-        f"{spec.id}`) into the same HF cache, or point --model at a local folder saved with save_pretrained"
+        f"fetch it ahead with `summarize models pull {spec.name}` (or `hf download {spec.id}`) on a connected "
+        "machine into the same HF cache, or point --model at a local folder saved with save_pretrained"
     )
 
 
@@ -60,18 +99,50 @@ def _offline(options) -> bool:
     return bool(options.offline) or os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0", "false", "False")
 
 
-def _from_pretrained(spec: ModelSpec, options):
-    kwargs = {"revision": options.revision, "cache_dir": options.cache_dir}
+def hf_cache(options) -> Path:
+    """The HF hub cache in force now: --cache-dir, HF_HUB_CACHE, HF_HOME/hub, or the default."""
+    if options.cache_dir:
+        return Path(options.cache_dir)
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"])
+    if os.environ.get("HF_HOME"):
+        return Path(os.environ["HF_HOME"]) / "hub"
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE)
+
+
+def _snapshot(spec: ModelSpec, options, local_only: bool, progress: bool) -> Path:
+    from huggingface_hub import hf_hub_download, snapshot_download
+    from huggingface_hub.errors import EntryNotFoundError
+    from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
+
+    (enable_progress_bars if progress else disable_progress_bars)()
+    kwargs = dict(revision=options.revision, cache_dir=str(hf_cache(options)), local_files_only=local_only)
+    folder = Path(snapshot_download(spec.id, allow_patterns=MODEL_FILES, **kwargs))
+    for name in WEIGHTS:
+        if (folder / name).exists():
+            return folder
+    for name in WEIGHTS:
+        try:
+            hf_hub_download(spec.id, name, **kwargs)
+            return folder
+        except EntryNotFoundError:
+            continue
+    raise ModelUnavailable(f"model {spec.id} has no {' or '.join(WEIGHTS)}")
+
+
+def fetch(spec: ModelSpec, options, progress: bool = False) -> tuple[Path, str | None]:
+    """The model's local folder and revision: a local folder as it is, a hub model from the cache
+    or else downloaded. Raises ModelUnavailable with a message that says how to fix it."""
     if spec.local:
-        kwargs = {}
+        return Path(spec.id), None
     try:
-        # The cache first: a cached model loads without touching the network.
-        tok = AutoTokenizer.from_pretrained(spec.id, local_files_only=True, **kwargs)
-        model = AutoModelForSeq2SeqLM.from_pretrained(spec.id, local_files_only=True, **kwargs)
-        return tok, model
-    except OSError as e:
-        if spec.local:
-            raise ModelUnavailable(f"cannot load the model folder {spec.id}: {str(e).splitlines()[0]}") from None
+        folder = _snapshot(spec, options, local_only=True, progress=False)
+        return folder, folder.name
+    except ModelUnavailable:
+        raise
+    except Exception:  # not (completely) in the cache
         if _offline(options):
             raise ModelUnavailable(f"model {spec.id} is not in the Hugging Face cache and offline mode is on: "
                                    f"{_fetch_hint(spec)}") from None
@@ -79,65 +150,108 @@ def _from_pretrained(spec: ModelSpec, options):
         raise ModelUnavailable(f"model {spec.id} is not in the Hugging Face cache and the hub cannot be reached: "
                                f"{_fetch_hint(spec)}")
     try:
-        tok = AutoTokenizer.from_pretrained(spec.id, **kwargs)
-        model = AutoModelForSeq2SeqLM.from_pretrained(spec.id, **kwargs)
-    except OSError as e:
-        raise ModelUnavailable(f"cannot load model {spec.id}: {str(e).splitlines()[0]}; {_fetch_hint(spec)}") from None
-    return tok, model
+        folder = _snapshot(spec, options, local_only=False, progress=progress)
+    except ModelUnavailable:
+        raise
+    except Exception as e:
+        raise ModelUnavailable(f"cannot fetch model {spec.id}: {str(e).splitlines()[0]}; {_fetch_hint(spec)}") from None
+    return folder, folder.name
+
+
+def _quiet_transformers() -> None:
+    _, transformers = _torch()
+    transformers.utils.logging.disable_progress_bar()  # progress bars belong to the CLI, not the library
+    if not log.isEnabledFor(logging.DEBUG):
+        transformers.utils.logging.set_verbosity_error()
+
+
+def _load_tokenizer(folder: Path, spec: ModelSpec):
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(str(folder))
+    except (OSError, ValueError) as e:
+        raise ModelUnavailable(f"cannot load the tokenizer of {spec.name}: {str(e).splitlines()[0]}") from None
+
+
+def _is_nllb(tokenizer, config) -> bool:
+    return getattr(config, "model_type", "") == "m2m_100" or "Nllb" in type(tokenizer).__name__
+
+
+def _max_input(config, tokenizer) -> int:
+    limits = [getattr(config, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None)]
+    return min(x for x in limits + [1024] if isinstance(x, int) and x > 0)
+
+
+def _model_id(spec: ModelSpec) -> str:
+    return spec.name if spec.local else spec.id
+
+
+# --------------------------------------------------------------------------- transformers
 
 
 class HFTranslator(Translator):
     """`AutoTokenizer` + `AutoModelForSeq2SeqLM`, called directly (transformers 5 has no translation pipeline)."""
 
-    def __init__(self, tokenizer, model, spec: ModelSpec, options, device: str):
+    backend = "transformers"
+
+    def __init__(self, tokenizer, model, spec: ModelSpec, options, device: str, revision: str | None, threads: int):
         self.tokenizer = tokenizer
         self.model = model
         self.spec = spec
         self.device = device
         self.generation = options.generation
-        self.nllb = getattr(model.config, "model_type", "") == "m2m_100" or "Nllb" in type(tokenizer).__name__
+        self.nllb = _is_nllb(tokenizer, model.config)
         if self.nllb:
             tokenizer.src_lang = NLLB_SOURCE
-        limits = [getattr(model.config, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None)]
-        self.max_input_tokens = min(x for x in limits + [1024] if isinstance(x, int) and x > 0)
-        revision = None if spec.local else (getattr(model.config, "_commit_hash", None) or options.revision)
-        settings = asdict(self.generation)
-        self.info = ModelInfo(id=spec.id if not spec.local else spec.name, revision=revision, settings=settings,
-                              backend="transformers")
+        self.max_input_tokens = _max_input(model.config, tokenizer)
+        self.compute_type = str(next(model.parameters()).dtype).replace("torch.", "")
+        self.threads = threads
+        self.info = ModelInfo(id=_model_id(spec), revision=revision, settings=asdict(self.generation),
+                              backend=self.backend, compute_type=self.compute_type)
 
     @classmethod
     def load(cls, spec: ModelSpec, options) -> HFTranslator:
+        torch, transformers = _torch()
+        from transformers import AutoModelForSeq2SeqLM
+
         device = options.device
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
         if device == "cuda" and not torch.cuda.is_available():
             raise ModelUnavailable("--device cuda was asked for, but torch sees no CUDA device")
-        transformers.utils.logging.disable_progress_bar()  # progress bars belong to the CLI, not the library
-        if not log.isEnabledFor(logging.DEBUG):
-            transformers.utils.logging.set_verbosity_error()
-        tok, model = _from_pretrained(spec, options)
+        threads = options.threads or default_threads()
+        if device == "cpu":
+            torch.set_num_threads(threads)
+        _quiet_transformers()
+        folder, revision = fetch(spec, options)
+        tok = _load_tokenizer(folder, spec)
+        dtype = {"auto": torch.float16, "float16": torch.float16, "bfloat16": torch.bfloat16}.get(options.compute_type)
+        try:
+            model = AutoModelForSeq2SeqLM.from_pretrained(str(folder))
+        except (OSError, ValueError) as e:
+            raise ModelUnavailable(f"cannot load model {spec.name}: {str(e).splitlines()[0]}") from None
         model.eval()
-        if device == "cuda":
-            model = model.half()
+        if device == "cuda" and dtype is not None:
+            model = model.to(dtype)
         model.to(device)
         log.info("loaded %s (transformers %s, torch %s) on %s", spec.id, transformers.__version__,
                  torch.__version__, device)
-        return cls(tok, model, spec, options, device)
+        return cls(tok, model, spec, options, device, revision, threads)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
-        enc = self.tokenizer(list(texts), add_special_tokens=True)
-        return [len(ids) for ids in enc["input_ids"]]
+        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
 
-    def translate_batch(self, texts: list[str]) -> list[str]:
-        if not texts:
-            return []
+    def generate_ids(self, texts: list[str]):
+        torch, _ = _torch()
         g = self.generation
         enc = self.tokenizer(list(texts), return_tensors="pt", padding=True, truncation=False).to(self.device)
         kwargs = dict(
             num_beams=g.num_beams,
             max_new_tokens=g.max_new_tokens,
+            min_new_tokens=g.min_new_tokens or None,
             do_sample=False,
             length_penalty=g.length_penalty,
             repetition_penalty=g.repetition_penalty,
@@ -146,5 +260,260 @@ class HFTranslator(Translator):
         if self.nllb:
             kwargs["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(NLLB_TARGET)
         with torch.inference_mode():
-            out = self.model.generate(**enc, **kwargs)
-        return self.tokenizer.batch_decode(out, skip_special_tokens=True)
+            return self.model.generate(**enc, **kwargs)
+
+    def translate_batch(self, texts: list[str]) -> list[str]:
+        if not texts:
+            return []
+        return self.tokenizer.batch_decode(self.generate_ids(texts), skip_special_tokens=True)
+
+
+# --------------------------------------------------------------------------- CTranslate2
+
+
+def ct2_root(options) -> Path:
+    """Converted models live beside the HF cache: $HF_HOME/summarize-ct2 (or beside --cache-dir)."""
+    return hf_cache(options).parent / "summarize-ct2"
+
+
+def ct2_dir(spec: ModelSpec, folder: Path, revision: str | None, options, quantization: str | None = None) -> Path:
+    """Where the conversion of this model id, revision and weight type is cached."""
+    if revision is None:  # a local folder: its files are its revision
+        h = hashlib.sha256()
+        for p in sorted(folder.iterdir()):
+            if p.is_file():
+                st = p.stat()
+                h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+        revision = "local-" + h.hexdigest()[:16]
+    safe = "".join(c if c.isalnum() or c in "-_." else "--" for c in spec.id.strip("/"))[-120:]
+    return ct2_root(options) / safe / revision / (quantization or "float32")
+
+
+def convert(spec: ModelSpec, options, force: bool = False, quantization: str | None = None) -> tuple[Path, bool]:
+    """The CTranslate2 conversion of the model: (folder, whether it was converted now).
+
+    Converted once per model id, revision and weight type (int8 weights for an int8 run on the
+    CPU load fast and small; None keeps float32), written to a temporary folder and renamed, so
+    that a conversion killed half-way is never taken for a finished one.
+    """
+    try:
+        from ctranslate2.converters import TransformersConverter
+    except ImportError:
+        raise BackendUnavailable("ctranslate2 is not installed (pip install ctranslate2)") from None
+    folder, revision = fetch(spec, options)
+    target = ct2_dir(spec, folder, revision, options, quantization)
+    if (target / "model.bin").exists() and not force:
+        return target, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    _quiet_transformers()
+    try:
+        TransformersConverter(str(folder)).convert(str(tmp), quantization=quantization, force=True)
+    except Exception as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BackendUnavailable(f"CTranslate2 cannot convert {spec.name}: {str(e).splitlines()[0]}") from None
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)
+    log.info("converted %s to CTranslate2 in %s", spec.name, target)
+    return target, True
+
+
+def ct2_target(options) -> tuple[str, str]:
+    """The device and compute type a CTranslate2 run would use here."""
+    try:
+        import ctranslate2
+    except ImportError:
+        raise BackendUnavailable("ctranslate2 is not installed (pip install ctranslate2)") from None
+    device = options.device
+    if device == "auto":
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        if device == "cpu" and Path("/dev/nvidia0").exists() and _torch()[0].cuda.is_available():
+            raise BackendUnavailable("this CTranslate2 build cannot use the GPU that torch sees")
+    compute_type = options.compute_type
+    if compute_type == "auto":
+        compute_type = "float16" if device == "cuda" else "int8"
+    return device, compute_type
+
+
+def weight_type(compute_type: str) -> str | None:
+    """The weights to store for a compute type: as computed (int8 loads small and fast), float32 otherwise."""
+    return compute_type if compute_type in ("int8", "float16", "int8_float16", "bfloat16") else None
+
+
+class SubwordTokenizer:
+    """What the CTranslate2 path needs of a tokenizer: source tokens in, text out."""
+
+    def __init__(self, hf_tokenizer):
+        self.hf = hf_tokenizer
+
+    def tokens(self, texts: list[str]) -> list[list[str]]:
+        return [self.hf.convert_ids_to_tokens(ids) for ids in self.hf(list(texts))["input_ids"]]
+
+    def count(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self.hf(list(texts))["input_ids"]]
+
+    def text(self, tokens: list[str]) -> str:
+        return self.hf.decode(self.hf.convert_tokens_to_ids(tokens), skip_special_tokens=True)
+
+
+class MarianSpm(SubwordTokenizer):
+    """Marian's tokenizer with sentencepiece alone, as `MarianTokenizer` does it, without importing
+    torch: source.spm pieces mapped through vocab.json, </s> appended; decoding through the shared
+    vocabulary's sentencepiece model. Checked token for token against MarianTokenizer in the tests."""
+
+    def __init__(self, folder: Path):
+        import json
+
+        import sentencepiece as spm
+
+        cfg = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
+        self.vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+        self.separate = bool(cfg.get("separate_vocabs"))
+        self.source = spm.SentencePieceProcessor(model_file=str(folder / "source.spm"))
+        self.target = spm.SentencePieceProcessor(model_file=str(folder / "target.spm"))
+        self.eos, self.unk = cfg.get("eos_token", "</s>"), cfg.get("unk_token", "<unk>")
+        self.special = {self.eos, self.unk, cfg.get("pad_token", "<pad>")}
+        self.cleanup = bool(cfg.get("clean_up_tokenization_spaces", False))
+
+    @classmethod
+    def fits(cls, folder: Path) -> bool:
+        import json
+
+        try:
+            cfg = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return (cfg.get("tokenizer_class") == "MarianTokenizer" and not cfg.get("separate_vocabs")
+                and all((folder / f).exists() for f in ("source.spm", "target.spm", "vocab.json")))
+
+    def tokens(self, texts: list[str]) -> list[list[str]]:
+        out = []
+        for text in texts:
+            code = []
+            if text.startswith(">>") and (end := text.find("<<")) != -1:
+                code, text = [text[:end + 2]], text[end + 2:]
+            pieces = code + self.source.encode(text, out_type=str)
+            out.append([p if p in self.vocab else self.unk for p in pieces] + [self.eos])
+        return out
+
+    def count(self, texts: list[str]) -> list[int]:
+        return [len(t) for t in self.tokens(texts)]
+
+    def text(self, tokens: list[str]) -> str:
+        sp = self.target if self.separate else self.source
+        out = sp.decode_pieces([t for t in tokens if t not in self.special]).replace("\u2581", " ").strip()
+        if self.cleanup:
+            for a, b in ((" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
+                         (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")):
+                out = out.replace(a, b)
+        return out
+
+
+def _read_config(folder: Path) -> dict:
+    import json
+
+    return json.loads((folder / "config.json").read_text(encoding="utf-8"))
+
+
+class CT2Translator(Translator):
+    """A CTranslate2 translator over the converted model. For Marian models it runs without torch."""
+
+    backend = "ct2"
+
+    def __init__(self, tokenizer: SubwordTokenizer, translator, spec: ModelSpec, options, device: str,
+                 compute_type: str, revision: str | None, config: dict, threads: int):
+        self.tokenizer = tokenizer
+        self.translator = translator
+        self.spec = spec
+        self.device = device
+        self.generation = options.generation
+        self.max_batch_tokens = options.max_batch_tokens
+        self.nllb = config.get("model_type") == "m2m_100"
+        limits = [config.get("max_position_embeddings")]
+        hf = getattr(tokenizer, "hf", None)
+        if hf is not None:
+            limits.append(getattr(hf, "model_max_length", None))
+            if self.nllb:
+                hf.src_lang = NLLB_SOURCE
+        self.max_input_tokens = min(x for x in limits + [1024] if isinstance(x, int) and x > 0)
+        # transformers forces </s> on the last step allowed; CTranslate2 does not, so it stops one short
+        self.forced_eos = config.get("forced_eos_token_id") is not None
+        self.compute_type = compute_type
+        self.threads = threads
+        self.parallel = translator.num_translators if device == "cpu" else 1
+        self.info = ModelInfo(id=_model_id(spec), revision=revision, settings=asdict(self.generation),
+                              backend=self.backend, compute_type=compute_type)
+
+    @classmethod
+    def load(cls, spec: ModelSpec, options) -> CT2Translator:
+        import ctranslate2
+
+        device, compute_type = ct2_target(options)
+        threads = options.threads or default_threads()
+        path, _ = convert(spec, options, quantization=weight_type(compute_type))
+        folder, revision = fetch(spec, options)
+        config = _read_config(folder)
+        tok = MarianSpm(folder) if MarianSpm.fits(folder) else SubwordTokenizer(_load_tokenizer(folder, spec))
+        try:
+            inter, intra = (threads, 1) if device == "cpu" else (1, 0)
+            tr = ctranslate2.Translator(str(path), device=device, compute_type=compute_type,
+                                        inter_threads=inter, intra_threads=intra)
+        except (RuntimeError, ValueError) as e:
+            raise BackendUnavailable(f"CTranslate2 cannot run on {device} ({compute_type}): "
+                                     f"{str(e).splitlines()[0]}") from None
+        log.info("loaded %s (CTranslate2 %s, %s) on %s", spec.id, ctranslate2.__version__, compute_type, device)
+        return cls(tok, tr, spec, options, device, compute_type, revision, config, threads)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return self.tokenizer.count(texts) if texts else []
+
+    def translate_tokens(self, texts: list[str]) -> list[list[str]]:
+        g = self.generation
+        # The converter sets add_source_eos=false: the tokenizer's </s> is part of the input.
+        source = self.tokenizer.tokens(texts)
+        prefix = [[NLLB_TARGET]] * len(source) if self.nllb else None
+        max_len = g.max_new_tokens - 1 if self.forced_eos else g.max_new_tokens
+        min_len = min(g.min_new_tokens, max_len) if g.min_new_tokens else 1
+        results = self.translator.translate_batch(
+            source,
+            target_prefix=prefix,
+            max_batch_size=self.max_batch_tokens,
+            batch_type="tokens",
+            beam_size=g.num_beams,
+            length_penalty=g.length_penalty,
+            repetition_penalty=g.repetition_penalty,
+            no_repeat_ngram_size=g.no_repeat_ngram_size,
+            max_decoding_length=max_len,
+            min_decoding_length=min_len,
+            max_input_length=0,  # never truncate: long sentences are split before they get here
+        )
+        out = [r.hypotheses[0] for r in results]
+        if self.nllb:
+            out = [h[1:] if h[:1] == [NLLB_TARGET] else h for h in out]
+        return out
+
+    def translate_batch(self, texts: list[str]) -> list[str]:
+        if not texts:
+            return []
+        return [self.tokenizer.text(h) for h in self.translate_tokens(texts)]
+
+
+# --------------------------------------------------------------------------- choosing
+
+
+def load(spec: ModelSpec, options) -> Translator:
+    """The translator the options ask for; `auto` is CTranslate2 where it works, else transformers."""
+    if options.backend == "transformers":
+        return HFTranslator.load(spec, options)
+    if options.backend == "ct2":
+        try:
+            return CT2Translator.load(spec, options)
+        except BackendUnavailable as e:
+            raise ModelUnavailable(str(e)) from None
+    try:
+        return CT2Translator.load(spec, options)
+    except BackendUnavailable as e:
+        log.warning("using the transformers backend: %s", e)
+        return HFTranslator.load(spec, options)

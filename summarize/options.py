@@ -29,6 +29,7 @@ class GenerationOptions:
     no_repeat_ngram_size: int = 0  # 0 turns it off
     repetition_penalty: float = 1.0  # 1.0 turns it off
     length_penalty: float = 1.0
+    min_new_tokens: int = 0  # 0 lets the model stop when it is done (the benchmark forces a fixed length)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class BriefOptions:
     cache_dir: str | None = None  # Hugging Face cache folder; None is the normal HF cache
     offline: bool = False  # never reach the hub, only the cache or a local folder
     device: str = "auto"  # auto, cpu or cuda
+    backend: str = "auto"  # auto (CTranslate2 where it works, else transformers), transformers or ct2
+    compute_type: str = "auto"  # auto (ct2: int8 on CPU, float16 on GPU; transformers: float32 on CPU, float16 on GPU)
+    threads: int = 0  # CPU threads; 0 is half the cores (ct2: parallel batches, transformers: intra-op threads)
     batch_size: int = 32  # sentences per model call
     max_batch_tokens: int = 4096  # source tokens per model call (the sum over the batch)
     max_sentences: int = 6  # longest summary, in sentences
@@ -47,6 +51,14 @@ class BriefOptions:
     max_bytes: int = 5_000_000  # larger input files are rejected
     min_hangul: float = 0.3  # share of Hangul among the letters below which a text is not Korean
     generation: GenerationOptions = field(default_factory=GenerationOptions)
+
+    def __post_init__(self):
+        choices = {"device": ("auto", "cpu", "cuda"), "backend": ("auto", "transformers", "ct2"),
+                   "compute_type": ("auto", "float32", "float16", "bfloat16", "int8", "int8_float16",
+                                    "int8_float32", "int8_bfloat16")}
+        for key, allowed in choices.items():
+            if getattr(self, key) not in allowed:
+                raise ConfigError(f"{key} must be one of {', '.join(allowed)}, not {getattr(self, key)!r}")
 
     def replace(self, **changes) -> BriefOptions:
         changes = {k: v for k, v in changes.items() if v is not None}

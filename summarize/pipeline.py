@@ -13,7 +13,9 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -339,6 +341,7 @@ def _article_key(sha256: str, fingerprint: str, options: BriefOptions) -> str:
     relevant = {
         "model": fingerprint,
         "generation": asdict(options.generation),
+        "backend": [options.backend, options.compute_type],
         "max_sentences": options.max_sentences,
         "max_chars": options.max_chars,
         "min_hangul": options.min_hangul,
@@ -359,7 +362,6 @@ def run(
     lock_wait: float = 0.0,
     translator_factory: Callable[[ModelSpec, BriefOptions], Translator] | None = None,
     on_entry: Callable[[Entry], None] | None = None,
-    chunk_size: int = 64,
 ) -> RunReport:
     """Brief every article under `input_dir` into `out_dir`. See the module docstring for the guarantees."""
     spec = resolve_model(options.model)  # UnknownModel before anything is touched
@@ -401,32 +403,26 @@ def run(
                 todo.append((path, rel, key))
 
             translator: Translator | None = None
-            for start in range(0, len(todo), chunk_size):
-                chunk = todo[start:start + chunk_size]
-                prepared: list[tuple[Prepared, str, str, dict]] = []
-                for path, rel, key in chunk:
-                    t0 = time.perf_counter()
-                    try:
-                        p = prepare(path, input_dir, options)
-                    except Rejected as e:
-                        state.mark(rel, None, "rejected")
-                        emit(Entry(rel, "rejected", str(e), timings={"prepare_s": _since(t0)}))
-                        continue
-                    except Exception as e:  # one bad article never stops the batch
-                        log.debug("failed to prepare %s", rel, exc_info=True)
-                        state.mark(rel, None, "failed")
-                        emit(Entry(rel, "failed", f"{type(e).__name__}: {e}", timings={"prepare_s": _since(t0)}))
-                        continue
-                    prepared.append((p, rel, key, {"prepare_s": _since(t0)}))
+            load_error: str | None = None
+            chunks = _prepared_chunks(todo, input_dir, options)  # starts preparing in the background
+            if todo:  # load the model meanwhile
+                t0 = time.perf_counter()
+                try:
+                    translator = (translator_factory or load_translator)(spec, options)
+                    report.model = {**asdict(translator.info), "load_s": _since(t0)}
+                except ModelUnavailable as e:
+                    load_error = str(e)
+            for chunk in chunks:
+                prepared = []
+                for outcome in chunk:
+                    if isinstance(outcome, Entry):  # rejected or failed while preparing
+                        state.mark(outcome.path, None, outcome.status)
+                        emit(outcome)
+                    else:
+                        prepared.append(outcome)
                 if not prepared:
                     continue
-                if translator is None and report.model_error is None:
-                    t0 = time.perf_counter()
-                    try:
-                        translator = (translator_factory or load_translator)(spec, options)
-                        report.model = {**asdict(translator.info), "load_s": _since(t0)}
-                    except ModelUnavailable as e:
-                        report.model_error = str(e)
+                report.model_error = report.model_error or load_error  # an error only if an article needed it
                 if translator is None:
                     for _p, rel, _, timings in prepared:
                         state.mark(rel, None, "failed")
@@ -441,6 +437,66 @@ def run(
             cache.close()
             state.close()
     return report
+
+
+def _prepare_one(path: Path, rel: str, key: str, input_dir: Path, options: BriefOptions):
+    """A Prepared article with its bookkeeping, or the Entry that says why it cannot be one."""
+    t0 = time.perf_counter()
+    try:
+        p = prepare(path, input_dir, options)
+    except Rejected as e:
+        return Entry(rel, "rejected", str(e), timings={"prepare_s": _since(t0)})
+    except Exception as e:  # one bad article never stops the batch
+        log.debug("failed to prepare %s", rel, exc_info=True)
+        return Entry(rel, "failed", f"{type(e).__name__}: {e}", timings={"prepare_s": _since(t0)})
+    return p, rel, key, {"prepare_s": _since(t0)}
+
+
+def _prepared_chunks(todo, input_dir: Path, options: BriefOptions):
+    """Chunks of prepared articles, each with enough units for several full batches.
+
+    A background thread, started at once, prepares the chunks while the caller loads the model and
+    translates and writes the chunk before (the model releases the GIL), so reading, cleaning and
+    segmenting mostly hide behind the model.
+    """
+    target = max(64, options.batch_size * 8)  # units per chunk
+    q: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        chunk, units = [], 0
+        try:
+            for path, rel, key in todo:
+                if stop.is_set():
+                    return
+                outcome = _prepare_one(path, rel, key, input_dir, options)
+                chunk.append(outcome)
+                if not isinstance(outcome, Entry):
+                    units += len(units_of(outcome[0]))
+                if units >= target:
+                    q.put(chunk)
+                    chunk, units = [], 0
+            if chunk:
+                q.put(chunk)
+        finally:
+            q.put(None)
+
+    thread = threading.Thread(target=produce, name="summarize-prepare", daemon=True)
+    thread.start()
+
+    def consume():
+        try:
+            while (chunk := q.get()) is not None:
+                yield chunk
+        finally:
+            stop.set()
+            while thread.is_alive():  # let the producer see `stop` even if the queue is full
+                try:
+                    q.get(timeout=0.1)
+                except queue.Empty:
+                    pass
+
+    return consume()
 
 
 def _since(t0: float) -> float:

@@ -43,7 +43,7 @@ def to_dict(b: Brief) -> dict:
         ],
         "warnings": list(b.warnings),
         "model": {"id": b.model.id, "revision": b.model.revision, "settings": b.model.settings,
-                  "backend": b.model.backend},
+                  "backend": b.model.backend, "compute_type": b.model.compute_type},
         "tool": {"version": b.tool_version},
     }
 
@@ -111,7 +111,8 @@ def to_markdown(b: Brief) -> str:
     settings = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in g.items())
     lines += [
         "---",
-        f"<sub>Translated by {m.id}{rev} ({m.backend}; {settings}) · summarize {b.tool_version} · "
+        f"<sub>Translated by {m.id}{rev} ({m.backend}{', ' + m.compute_type if m.compute_type else ''}; {settings}) · "
+        f"summarize {b.tool_version} · "
         f"source sha256 {b.source.sha256[:12]} · {b.source.encoding}</sub>",
         "",
     ]

@@ -82,6 +82,7 @@ class Translator(ABC):
 
     info: ModelInfo
     max_input_tokens: int = 512
+    parallel: int = 1  # batches the model can run at once (CTranslate2 on several CPU threads)
 
     @abstractmethod
     def count_tokens(self, texts: list[str]) -> list[int]:
@@ -93,10 +94,10 @@ class Translator(ABC):
 
 
 def load_translator(spec: ModelSpec, options) -> Translator:
-    """The Hugging Face implementation, imported here so that torch loads only when needed."""
-    from .model import HFTranslator
+    """The backend the options ask for, imported here so that torch loads only when a model is needed."""
+    from .model import load
 
-    return HFTranslator.load(spec, options)
+    return load(spec, options)
 
 
 # --------------------------------------------------------------------------- batching
@@ -165,7 +166,7 @@ class TranslationCache:
 
     @staticmethod
     def key(info: ModelInfo, text: str) -> str:
-        blob = json.dumps([info.id, info.revision, info.backend, info.settings, text], sort_keys=True,
+        blob = json.dumps([info.id, info.revision, info.backend, info.compute_type, info.settings, text], sort_keys=True,
                           ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -222,7 +223,8 @@ def translate_texts(
     pieces = list(dict.fromkeys(p for ps in pieces_of.values() for p in ps))
     lengths = translator.count_tokens(pieces)
     done: dict[str, str] = {}
-    for idx in batches(lengths, batch_size, max_batch_tokens):
+    parallel = max(1, getattr(translator, "parallel", 1))  # a model that runs n batches at once gets n at a time
+    for idx in batches(lengths, batch_size * parallel, max_batch_tokens * parallel):
         src = [pieces[i] for i in idx]
         out = translator.translate_batch(src)
         if len(out) != len(src):

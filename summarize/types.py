@@ -91,7 +91,8 @@ class ModelInfo:
     id: str
     revision: str | None
     settings: dict
-    backend: str = "transformers"
+    backend: str = "transformers"  # or "ct2"
+    compute_type: str | None = None  # float32, float16, int8, ...
 
 
 @dataclass(frozen=True)

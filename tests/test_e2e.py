@@ -43,8 +43,10 @@ def test_cli_with_the_tiny_model(tiny_model_dir, fast_config, tmp_path):
             assert item["ko"] in md
 
 
-def test_loading_path_and_translation_cache(tiny_model_dir, tmp_path):
-    options = BriefOptions(model=str(tiny_model_dir), generation=GenerationOptions(num_beams=1, max_new_tokens=8))
+@pytest.mark.parametrize("backend", ["transformers", "ct2"])
+def test_loading_path_and_translation_cache(tiny_model_dir, tmp_path, backend):
+    options = BriefOptions(model=str(tiny_model_dir), backend=backend,
+                           generation=GenerationOptions(num_beams=1, max_new_tokens=8))
     spec = resolve_model(options.model)
     assert spec.local
     calls = []
@@ -59,14 +61,16 @@ def test_loading_path_and_translation_cache(tiny_model_dir, tmp_path):
     one.mkdir()
     shutil.copy(SAMPLES / "economy_bok_rate.txt", one)
     report = run(one, tmp_path / "out", options, translator_factory=counting)
-    assert report.ok and report.model["backend"] == "transformers" and calls
+    assert report.ok and report.model["backend"] == backend and calls
     n = len(calls)
     report = run(one, tmp_path / "out", options, force=True, translator_factory=counting)
     assert report.counts()["written"] == 1 and len(calls) == n  # --force re-renders, the cache translates nothing
 
 
-def test_hf_translator_batches_and_keeps_order(tiny_model_dir):
-    options = BriefOptions(generation=GenerationOptions(num_beams=1, max_new_tokens=6))
+@pytest.mark.parametrize("backend", ["transformers", "ct2"])
+def test_translator_batches_and_keeps_order(tiny_model_dir, backend):
+    options = BriefOptions(backend=backend, compute_type="float32",
+                           generation=GenerationOptions(num_beams=1, max_new_tokens=6))
     tr = load_translator(resolve_model(str(tiny_model_dir)), options)
     texts = ["짧다.", "조금 더 긴 문장이다.", "가장 길고 긴 문장이 여기에 하나 있다.", "짧다."]
     together = tr.translate_batch(texts)

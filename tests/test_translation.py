@@ -88,3 +88,11 @@ def test_cache_means_a_rerun_translates_nothing(tmp_path):
     other = FakeTranslator(info=again.info.__class__(id="fake/model", revision="1" * 40, settings={"num_beams": 1}))
     translate_texts(other, ["하나다."], cache)
     assert len(other.calls) == 1  # another revision is another key
+
+
+def test_a_parallel_model_gets_that_many_batches_at_once():
+    fake = FakeTranslator()
+    fake.parallel = 2
+    texts = [f"문장 {i}번이다." for i in range(40)]
+    translate_texts(fake, texts, batch_size=8, max_batch_tokens=10_000)
+    assert [len(c) for c in fake.calls] == [16, 16, 8]

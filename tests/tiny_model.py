@@ -57,6 +57,7 @@ def build_tiny_model(out_dir: Path, text_dirs: list[Path], vocab_size: int = 200
             vocab_size=len(vocab), d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=2,
             decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=256,
             pad_token_id=pad, eos_token_id=1, decoder_start_token_id=pad, forced_eos_token_id=1,
+            init_std=0.2,  # larger than the default, so that the output depends on the input
         )
         torch.manual_seed(seed)
         model = MarianMTModel(config)

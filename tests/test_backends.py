@@ -1,0 +1,127 @@
+"""The CTranslate2 backend against the transformers reference, on the tiny model: same tokens, same brief."""
+
+import json
+import logging
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLES
+
+from summarize import BriefOptions, GenerationOptions, run
+from summarize.cli import main
+from summarize.translation import load_translator, resolve_model
+
+pytestmark = pytest.mark.slow
+
+SENTENCES = [
+    "박원순 시장은 26만㎡ 규모의 사이버포트를 방문했다.",
+    "1,200개",
+    "서울은 인재가 밀집된 도시이고, 중국은 드넓은 시장을 보유하고 있다.",
+    "한국은행 금융통화위원회가 23일 기준금리를 연 3.50%로 동결했다.",
+]
+
+
+def options(model, backend, **kw):
+    return BriefOptions(model=str(model), backend=backend, compute_type="float32",
+                        generation=GenerationOptions(num_beams=1, max_new_tokens=kw.pop("max_new_tokens", 16)), **kw)
+
+
+def test_greedy_tokens_are_identical(tiny_model_dir):
+    spec = resolve_model(str(tiny_model_dir))
+    hf = load_translator(spec, options(tiny_model_dir, "transformers"))
+    ct = load_translator(spec, options(tiny_model_dir, "ct2"))
+    assert (hf.info.backend, ct.info.backend) == ("transformers", "ct2")
+    assert type(ct.tokenizer).__name__ == "MarianSpm"
+    special = set(hf.tokenizer.all_special_tokens)
+    hf_tokens = [[t for t in hf.tokenizer.convert_ids_to_tokens(ids) if t not in special]
+                 for ids in hf.generate_ids(SENTENCES)]
+    ct_tokens = [[t for t in h if t not in special] for h in ct.translate_tokens(SENTENCES)]
+    assert hf_tokens == ct_tokens
+    assert len({tuple(t) for t in hf_tokens}) > 1  # the outputs depend on the inputs
+    assert hf.translate_batch(SENTENCES) == ct.translate_batch(SENTENCES)
+
+
+def test_marian_spm_tokenizes_as_marian_tokenizer(tiny_model_dir):
+    from transformers import AutoTokenizer
+
+    from summarize.model import MarianSpm
+
+    hf = AutoTokenizer.from_pretrained(str(tiny_model_dir))
+    light = MarianSpm(tiny_model_dir)
+    sentences = [s for p in SAMPLES.glob("*.txt") for s in p.read_text(encoding="utf-8", errors="ignore").splitlines()
+                 if s.strip()] + [">>eng<< 코드가 붙은 문장", "이모지 😀와 ㎡, ℃"]
+    assert light.tokens(sentences) == [hf.convert_ids_to_tokens(ids) for ids in hf(sentences)["input_ids"]]
+    for ids in hf(sentences)["input_ids"]:
+        toks = hf.convert_ids_to_tokens(ids)
+        assert light.text(toks) == hf.decode(ids, skip_special_tokens=True)
+
+
+def test_briefs_identical_apart_from_the_backend_record(tiny_model_dir, tmp_path):
+    out = {}
+    for backend in ("transformers", "ct2"):
+        report = run(SAMPLES, tmp_path / backend, options(tiny_model_dir, backend, max_new_tokens=12))
+        assert report.ok and report.model["backend"] == backend
+        out[backend] = report
+    for entry in out["ct2"].entries:
+        a = json.loads((tmp_path / "transformers" / entry.outputs["json"]).read_text(encoding="utf-8"))
+        b = json.loads((tmp_path / "ct2" / entry.outputs["json"]).read_text(encoding="utf-8"))
+        assert (a["model"].pop("backend"), b["model"].pop("backend")) == ("transformers", "ct2")
+        assert a == b
+        md_a = (tmp_path / "transformers" / entry.outputs["md"]).read_text(encoding="utf-8")
+        md_b = (tmp_path / "ct2" / entry.outputs["md"]).read_text(encoding="utf-8")
+        assert md_a.split("<sub>")[0] == md_b.split("<sub>")[0]
+        assert "(ct2, float32;" in md_b and "(transformers, float32;" in md_a
+
+
+def test_conversion_is_cached(tiny_model_dir, monkeypatch):
+    import ctranslate2.converters
+
+    from summarize.model import convert
+
+    calls = []
+    real = ctranslate2.converters.TransformersConverter.convert
+
+    def counting(self, *a, **kw):
+        calls.append(1)
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(ctranslate2.converters.TransformersConverter, "convert", counting)
+    spec = resolve_model(str(tiny_model_dir))
+    opts = options(tiny_model_dir, "ct2")  # float32 weights
+    folder, converted = convert(spec, opts)
+    assert converted and (folder / "model.bin").exists() and len(calls) == 1
+    assert "summarize-ct2" in str(folder)
+    load_translator(spec, opts)
+    load_translator(spec, opts)
+    assert convert(spec, opts) == (folder, False)
+    assert len(calls) == 1  # loaded twice, converted once
+    int8, converted = convert(spec, opts, quantization="int8")
+    assert converted and int8 != folder and len(calls) == 2  # another weight type is another conversion
+    load_translator(spec, opts.replace(compute_type="int8"))
+    assert len(calls) == 2
+
+
+def test_auto_falls_back_to_transformers_with_a_notice(tiny_model_dir, monkeypatch, caplog):
+    import summarize.model as m
+
+    def unavailable(*a, **kw):
+        raise m.BackendUnavailable("ctranslate2 is not installed (pip install ctranslate2)")
+
+    monkeypatch.setattr(m.CT2Translator, "load", unavailable)
+    with caplog.at_level(logging.WARNING, logger="summarize"):
+        tr = load_translator(resolve_model(str(tiny_model_dir)), options(tiny_model_dir, "auto"))
+    assert tr.info.backend == "transformers"
+    notices = [r.getMessage() for r in caplog.records]
+    assert notices == ["using the transformers backend: ctranslate2 is not installed (pip install ctranslate2)"]
+
+
+def test_models_convert_and_pull_commands(tiny_model_dir):
+    r = CliRunner().invoke(main, ["models", "convert", str(tiny_model_dir)])
+    assert r.exit_code == 0 and ("converted:" in r.output)
+    r = CliRunner().invoke(main, ["models", "convert", str(tiny_model_dir)])
+    assert r.exit_code == 0 and r.output.startswith("already converted:")
+    r = CliRunner().invoke(main, ["models", "pull", "opus-mt"])
+    assert r.exit_code == 1
+    assert "error: model Helsinki-NLP/opus-mt-ko-en is not in the Hugging Face cache" in r.stderr
+    r = CliRunner().invoke(main, ["models", "pull", "nope"])
+    assert r.exit_code == 2 and "valid aliases" in r.output
