@@ -9,7 +9,7 @@ CONFIG ?= configs/default.toml
 OUT    ?= briefs
 MODEL  ?=
 
-.PHONY: install brief test lint tiny-model clean
+.PHONY: install brief test lint bench tiny-model clean
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ lint: install
 
 test: lint
 	$(PY) -m pytest
+
+# Benchmark (outside the test suite): ratios measured side by side in one run, see bench/bench.py
+bench: install
+	$(PY) bench/bench.py $(BENCH_ARGS)
 
 # A tiny random model built the way the tests build theirs: `make brief MODEL=.tiny-model`
 tiny-model: install

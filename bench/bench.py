@@ -102,12 +102,13 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _options(model: Path, backend: str, args, batch_size: int):
+def _options(model: Path, backend: str, args, batch_size: int, decoder: str = "auto"):
     from summarize import BriefOptions, GenerationOptions
 
     gen = GenerationOptions(num_beams=1, max_new_tokens=args.new_tokens, min_new_tokens=args.new_tokens)
     return BriefOptions(model=str(model), backend=backend, device=args.device, threads=args.threads,
-                        batch_size=batch_size, max_batch_tokens=args.max_batch_tokens, generation=gen)
+                        batch_size=batch_size, max_batch_tokens=args.max_batch_tokens, decoder=decoder,
+                        generation=gen)
 
 
 def _timed(fn, repeats: int) -> list[float]:
@@ -175,11 +176,14 @@ def worker_generate(model: Path, sentences: list[str], args) -> dict:
 
 
 def worker_project(model: Path, sentences: list[str], args, backend: str) -> dict:
-    """The project's translation path: load_translator + translate_texts (no cache)."""
+    """The project's translation path: load_translator + translate_texts (no cache).
+    `generate` is the transformers backend with generate instead of the static decoder."""
     from summarize.translation import load_translator, resolve_model, translate_texts
 
     batch = args.gpu_batch if args.device == "cuda" else 64
-    options = _options(model, backend, args, batch)
+    decoder = "generate" if backend == "generate" else "auto"
+    backend = "transformers" if backend == "generate" else backend
+    options = _options(model, backend, args, batch, decoder)
     spec = resolve_model(str(model))
     t0 = time.perf_counter()
     tr = load_translator(spec, options)
@@ -195,6 +199,7 @@ def worker_project(model: Path, sentences: list[str], args, backend: str) -> dic
     go()  # warm-up
     times = _timed(go, args.repeats)
     return dict(sentences=len(sentences), times=times, load_s=load,
+                decoder="static" if getattr(tr, "static", None) is not None else None,
                 backend=tr.info.backend, compute_type=tr.info.compute_type, threads=getattr(tr, "threads", None))
 
 
@@ -220,6 +225,7 @@ def worker_job(model: Path, sentences: list[str], args, backend: str) -> dict:
                 (inbox / f"{i:03d}_{p.name}").write_bytes(text.encode(enc))
                 articles += 1
     model_s = [0.0]
+    units = [0]
     state = {}
 
     def factory(spec, opts):
@@ -229,6 +235,7 @@ def worker_job(model: Path, sentences: list[str], args, backend: str) -> dict:
         real = tr.translate_batch
 
         def timed(texts):
+            units[0] += len(texts)
             t = time.perf_counter()
             try:
                 return real(texts)
@@ -243,6 +250,7 @@ def worker_job(model: Path, sentences: list[str], args, backend: str) -> dict:
     for r in range(args.repeats):
         out = tmp / f"out{r}"
         model_s[0] = 0.0
+        units[0] = 0
         t0 = time.perf_counter()
         report = run(inbox, out, options, translator_factory=factory)
         total = time.perf_counter() - t0
@@ -252,7 +260,8 @@ def worker_job(model: Path, sentences: list[str], args, backend: str) -> dict:
         in_model.append(model_s[0])
         overheads.append((job - model_s[0]) / model_s[0])
     shutil.rmtree(tmp, ignore_errors=True)
-    return dict(articles=articles, times=times, model_s=in_model, overheads=overheads, load_s=state["load_s"],
+    return dict(articles=articles, units=units[0], times=times, model_s=in_model, overheads=overheads,
+                load_s=state["load_s"],
                 backend=state["info"].backend, compute_type=state["info"].compute_type)
 
 
@@ -309,6 +318,12 @@ def run_worker(kind: str, model: Path, sentences_file: Path, args) -> dict | Non
 
 def versions() -> dict:
     out = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count()}
+    try:
+        import torch
+
+        out["gpu"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    except Exception:
+        out["gpu"] = None
     for name in ("torch", "transformers", "ctranslate2", "summarize"):
         try:
             out[name] = __import__(name).__version__
@@ -342,7 +357,9 @@ def main() -> None:
 
         args.threads = default_threads()
 
-    paths = args.paths or (["naive", "generate", "project-transformers", "project-ct2", "job-auto"])
+    paths = args.paths or (["naive", "generate", "project-transformers", "project-ct2", "job-auto"]
+                           if args.device == "cpu" else
+                           ["naive", "generate", "project-generate", "project-transformers", "job-auto"])
     work = Path(tempfile.mkdtemp(prefix="summarize-bench-"))
     sentences = sample_sentences() * args.sentences_x
     sentences_file = work / "sentences.json"
@@ -376,7 +393,7 @@ def _rate(r: dict) -> float | None:
 def report(results: dict) -> None:
     v = results["versions"]
     print(f"\nsummarize {v['summarize']} · torch {v['torch']} · transformers {v['transformers']} · "
-          f"ctranslate2 {v['ctranslate2']} · {results['device']} · {results['threads']} thread(s) · "
+          f"ctranslate2 {v['ctranslate2']} · {v.get('gpu') or results['device']} · {results['threads']} thread(s) · "
           f"{results['new_tokens']} output tokens per sentence · median of {results['repeats']}")
     head = f"{'arch':<5} {'path':<22} {'rate':>14} {'× naive':>8} {'load s':>7} {'peak RSS MB':>11}  notes"
     print(head)
@@ -398,8 +415,14 @@ def report(results: dict) -> None:
                 notes.append(f"{r['backend']} {r.get('compute_type') or ''}".strip())
             if kind.endswith("ct2") and conv.get("times"):
                 notes.append(f"converted once in {conv['times'][0]:.1f} s")
+            if r.get("decoder"):
+                notes.append(f"{r['decoder']} decoder")
             if kind.startswith("job"):
-                notes.append(f"overhead {statistics.median(r['overheads']):.1%} of model time")
+                sent = r["units"] / statistics.median(r["times"])
+                gen = _rate(rs.get("generate"))
+                vs = f", {sent / gen:.2f}× generate" if gen else ""
+                naive = f", {sent / base:.0f}× naive" if base else ""
+                notes.append(f"{sent:.0f} sent/s{vs}{naive}; overhead {statistics.median(r['overheads']):.1%} of model time")
             print(f"{arch:<5} {kind:<22} {rate:>8.2f} {unit:<6}{ratio:>8} {r['load_s']:>7.1f} "
                   f"{r['peak_rss_mb']:>11.0f}  {', '.join(notes)}")
 

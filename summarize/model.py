@@ -209,6 +209,12 @@ class HFTranslator(Translator):
         self.threads = threads
         self.info = ModelInfo(id=_model_id(spec), revision=revision, settings=asdict(self.generation),
                               backend=self.backend, compute_type=self.compute_type)
+        # Greedy decoding of a Marian model: a static loop (CUDA graphs on a GPU) instead of generate
+        decoder = options.decoder
+        if decoder == "auto":
+            decoder = "static" if device == "cuda" else "generate"
+        self.static = StaticGreedy(model, self.generation) if (
+            decoder == "static" and StaticGreedy.supports(model, self.generation)) else None
 
     @classmethod
     def load(cls, spec: ModelSpec, options) -> HFTranslator:
@@ -260,6 +266,8 @@ class HFTranslator(Translator):
         if self.nllb:
             kwargs["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(NLLB_TARGET)
         with torch.inference_mode():
+            if self.static is not None:
+                return self.static.generate(enc["input_ids"], enc["attention_mask"])
             return self.model.generate(**enc, **kwargs)
 
     def translate_batch(self, texts: list[str]) -> list[str]:
@@ -517,3 +525,154 @@ def load(spec: ModelSpec, options) -> Translator:
     except BackendUnavailable as e:
         log.warning("using the transformers backend: %s", e)
         return HFTranslator.load(spec, options)
+
+
+# --------------------------------------------------------------------------- static greedy decoding
+
+
+class StaticGreedy:
+    """Greedy decoding of a Marian model over the model's own layers, with a static KV cache.
+
+    It gives the same tokens as `generate(num_beams=1)` (the min-new-tokens, bad-words and
+    forced-EOS rules included) without `generate`'s per-step overhead; on CUDA every step is one
+    CUDA-graph replay, captured once per batch shape. The encoder runs as usual, once per batch.
+    """
+
+    def __init__(self, model, generation):
+        torch, _ = _torch()
+        self.torch = torch
+        self.model = model
+        self.decoder = model.model.decoder
+        self.layers = list(self.decoder.layers)
+        gc = model.generation_config
+        eos = gc.eos_token_id if gc.eos_token_id is not None else model.config.eos_token_id
+        self.eos = [eos] if isinstance(eos, int) else list(eos)
+        self.pad = gc.pad_token_id if gc.pad_token_id is not None else model.config.pad_token_id
+        self.start = model.config.decoder_start_token_id
+        self.forced_eos = gc.forced_eos_token_id
+        self.bad = sorted({ids[0] for ids in (gc.bad_words_ids or []) if len(ids) == 1})
+        self.min_new = generation.min_new_tokens
+        self.max_new = generation.max_new_tokens
+        self.graphs: dict = {}
+
+    @staticmethod
+    def supports(model, generation) -> bool:
+        gc = model.generation_config
+        return (getattr(model.config, "model_type", "") == "marian" and generation.num_beams == 1
+                and generation.repetition_penalty == 1.0 and generation.no_repeat_ngram_size == 0
+                and all(len(ids) == 1 for ids in (gc.bad_words_ids or [])))
+
+    def _state(self, batch: int, src_len: int, device, dtype):
+        torch = self.torch
+        cfg = self.model.config
+        heads = cfg.decoder_attention_heads
+        dh = cfg.d_model // heads
+        steps = self.max_new
+        z = dict(device=device, dtype=dtype)
+        return dict(
+            tok=torch.full((batch,), self.start, dtype=torch.long, device=device),
+            t=torch.zeros((), dtype=torch.long, device=device),
+            unfinished=torch.ones(batch, dtype=torch.bool, device=device),
+            out=torch.full((batch, steps), self.pad, dtype=torch.long, device=device),
+            self_k=[torch.zeros(batch, heads, steps, dh, **z) for _ in self.layers],
+            self_v=[torch.zeros(batch, heads, steps, dh, **z) for _ in self.layers],
+            enc_k=[torch.zeros(batch, heads, src_len, dh, **z) for _ in self.layers],
+            enc_v=[torch.zeros(batch, heads, src_len, dh, **z) for _ in self.layers],
+            enc_mask=torch.zeros(batch, 1, 1, src_len, dtype=torch.bool, device=device),
+            positions=torch.arange(steps, device=device),
+            eos=torch.tensor(self.eos, device=device),
+        )
+
+    def _step(self, s) -> None:
+        """One decoding step on the static state: every shape fixed, no host round trip."""
+        torch = self.torch
+        F = torch.nn.functional
+        dec = self.decoder
+        t = s["t"]
+        tok = s["tok"]
+        batch = tok.shape[0]
+        h = dec.embed_tokens(tok[:, None]) * dec.embed_scale + dec.embed_positions.weight[t][None, None, :]
+        self_mask = (s["positions"] <= t)[None, None, None, :]
+        heads, dh = s["self_k"][0].shape[1], s["self_k"][0].shape[3]
+
+        def split(x):
+            return x.view(batch, 1, heads, dh).transpose(1, 2)
+
+        for i, layer in enumerate(self.layers):
+            att = layer.self_attn
+            q = split(att.q_proj(h))
+            s["self_k"][i].index_copy_(2, t.view(1), split(att.k_proj(h)))
+            s["self_v"][i].index_copy_(2, t.view(1), split(att.v_proj(h)))
+            a = F.scaled_dot_product_attention(q, s["self_k"][i], s["self_v"][i], attn_mask=self_mask,
+                                               scale=att.scaling)
+            h = layer.self_attn_layer_norm(h + att.out_proj(a.transpose(1, 2).reshape(batch, 1, -1)))
+            cross = layer.encoder_attn
+            q = split(cross.q_proj(h))
+            a = F.scaled_dot_product_attention(q, s["enc_k"][i], s["enc_v"][i], attn_mask=s["enc_mask"],
+                                               scale=cross.scaling)
+            h = layer.encoder_attn_layer_norm(h + cross.out_proj(a.transpose(1, 2).reshape(batch, 1, -1)))
+            h = layer.final_layer_norm(h + layer.fc2(layer.activation_fn(layer.fc1(h))))
+        logits = (self.model.lm_head(h[:, 0]) + self.model.final_logits_bias).float()
+        neg = torch.finfo(logits.dtype).min
+        if self.min_new:
+            logits[:, self.eos] = torch.where(t < self.min_new, neg, logits[:, self.eos])
+        if self.bad:
+            logits[:, self.bad] = neg
+        if self.forced_eos is not None:
+            forced = torch.full_like(logits, neg)
+            forced[:, self.forced_eos] = 0
+            logits = torch.where(t == self.max_new - 1, forced, logits)
+        nxt = logits.argmax(-1)
+        nxt = torch.where(s["unfinished"], nxt, self.pad)
+        s["unfinished"] &= ~torch.isin(nxt, s["eos"])
+        s["out"].index_copy_(1, t.view(1), nxt[:, None])
+        tok.copy_(nxt)
+        t.add_(1)
+
+    def _reset(self, s) -> None:
+        s["tok"].fill_(self.start)
+        s["t"].zero_()
+        s["unfinished"].fill_(True)
+        s["out"].fill_(self.pad)
+
+    def generate(self, input_ids, attention_mask):
+        """Token ids [batch, steps] (decoder start token first, as generate returns them)."""
+        torch = self.torch
+        batch, src_len = input_ids.shape
+        device = input_ids.device
+        enc = self.model.model.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        key = (batch, src_len)
+        if key not in self.graphs:
+            self.graphs[key] = [self._state(batch, src_len, device, enc.dtype), None]
+        s, graph = self.graphs[key]
+        self._reset(s)
+        heads = s["enc_k"][0].shape[1]
+        for i, layer in enumerate(self.layers):
+            att = layer.encoder_attn
+            s["enc_k"][i].copy_(att.k_proj(enc).view(batch, src_len, heads, -1).transpose(1, 2))
+            s["enc_v"][i].copy_(att.v_proj(enc).view(batch, src_len, heads, -1).transpose(1, 2))
+        s["enc_mask"].copy_(attention_mask.bool()[:, None, None, :])
+        use_graph = device.type == "cuda"
+        if use_graph and graph is None:
+            side = torch.cuda.Stream()
+            side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):  # warm-up outside the capture, as CUDA graphs require
+                self._step(s)
+            torch.cuda.current_stream().wait_stream(side)
+            self._reset(s)
+            graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(graph):
+                self._step(s)
+            self.graphs[key][1] = graph
+            self._reset(s)
+        done = 0
+        for i in range(self.max_new):
+            if use_graph:
+                graph.replay()
+            else:
+                self._step(s)
+            done = i + 1
+            if (i % 8 == 7 or not use_graph) and not bool(s["unfinished"].any()):
+                break
+        start = torch.full((batch, 1), self.start, dtype=torch.long, device=device)
+        return torch.cat([start, s["out"][:, :done]], dim=1)

@@ -44,6 +44,8 @@ class BriefOptions:
     backend: str = "auto"  # auto (CTranslate2 where it works, else transformers), transformers or ct2
     compute_type: str = "auto"  # auto (ct2: int8 on CPU, float16 on GPU; transformers: float32 on CPU, float16 on GPU)
     threads: int = 0  # CPU threads; 0 is half the cores (ct2: parallel batches, transformers: intra-op threads)
+    workers: int = -1  # processes that prepare articles; -1: cores - 2 on 6+ cores, else none (a thread)
+    decoder: str = "auto"  # transformers greedy decoding: static (CUDA graphs on a GPU), generate, or auto (static on a GPU)
     batch_size: int = 32  # sentences per model call
     max_batch_tokens: int = 4096  # source tokens per model call (the sum over the batch)
     max_sentences: int = 6  # longest summary, in sentences
@@ -54,6 +56,7 @@ class BriefOptions:
 
     def __post_init__(self):
         choices = {"device": ("auto", "cpu", "cuda"), "backend": ("auto", "transformers", "ct2"),
+                   "decoder": ("auto", "static", "generate"),
                    "compute_type": ("auto", "float32", "float16", "bfloat16", "int8", "int8_float16",
                                     "int8_float32", "int8_bfloat16")}
         for key, allowed in choices.items():

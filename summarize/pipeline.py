@@ -12,12 +12,14 @@ import fcntl
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import queue
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -452,6 +454,19 @@ def _prepare_one(path: Path, rel: str, key: str, input_dir: Path, options: Brief
     return p, rel, key, {"prepare_s": _since(t0)}
 
 
+def _prepare_star(job):
+    return _prepare_one(*job)
+
+
+def _workers(options: BriefOptions, articles: int) -> int:
+    """Processes to prepare articles in: none (a thread) on a small machine or for a few articles."""
+    n = options.workers
+    if n < 0:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        n = min(cores - 2, 16) if cores >= 6 else 0
+    return n if articles >= 4 * max(n, 1) else 0
+
+
 def _prepared_chunks(todo, input_dir: Path, options: BriefOptions):
     """Chunks of prepared articles, each with enough units for several full batches.
 
@@ -463,13 +478,22 @@ def _prepared_chunks(todo, input_dir: Path, options: BriefOptions):
     q: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
 
+    workers = _workers(options, len(todo))
+
     def produce() -> None:
         chunk, units = [], 0
+        pool = None
         try:
-            for path, rel, key in todo:
+            if workers:
+                # many cores (a GPU server): prepare in processes, so that a fast model is not kept waiting
+                pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+                jobs = [(path, rel, key, input_dir, options) for path, rel, key in todo]
+                outcomes = pool.map(_prepare_star, jobs, chunksize=2)
+            else:
+                outcomes = (_prepare_one(path, rel, key, input_dir, options) for path, rel, key in todo)
+            for outcome in outcomes:
                 if stop.is_set():
                     return
-                outcome = _prepare_one(path, rel, key, input_dir, options)
                 chunk.append(outcome)
                 if not isinstance(outcome, Entry):
                     units += len(units_of(outcome[0]))
@@ -479,6 +503,8 @@ def _prepared_chunks(todo, input_dir: Path, options: BriefOptions):
             if chunk:
                 q.put(chunk)
         finally:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
             q.put(None)
 
     thread = threading.Thread(target=produce, name="summarize-prepare", daemon=True)

@@ -181,3 +181,16 @@ def test_models_lists_aliases():
     r = CliRunner().invoke(main, ["models"])
     assert r.exit_code == 0
     assert "opus-mt-tc-big" in r.output and "Helsinki-NLP/opus-mt-ko-en" in r.output and "not cached" in r.output
+
+
+def test_articles_prepared_in_worker_processes(inbox, tmp_path, fake_model):
+    for i in range(6):
+        shutil.copy(SAMPLES / "politics_supplementary_budget.txt", inbox / f"p{i}.txt")
+    cfg = tmp_path / "w.toml"
+    cfg.write_text("workers = 2\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = brief(inbox, "--out", out, "--config", cfg)
+    assert r.exit_code == 0 and "9 briefed" in r.output
+    one = json.loads((out / "p0.json").read_text(encoding="utf-8"))
+    two = json.loads((out / "p5.json").read_text(encoding="utf-8"))
+    assert one["summary"] == two["summary"] and len(one["quotes"]) == 8

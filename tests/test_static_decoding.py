@@ -1,0 +1,68 @@
+"""The static greedy decoder (CUDA graphs on a GPU) against generate: identical tokens, on the tiny model."""
+
+import pytest
+import torch
+
+from summarize import BriefOptions, GenerationOptions
+from summarize.model import StaticGreedy
+from summarize.translation import load_translator, resolve_model
+
+pytestmark = pytest.mark.slow
+
+TEXTS = ["박원순 시장은 26만㎡ 규모의 사이버포트를 방문했다.", "1,200개", "짧다.",
+         "서울은 인재가 밀집된 도시이고, 중국은 드넓은 시장을 보유하고 있다.", "홍콩정부가 2005년에 조성했다."]
+
+
+def pair(model_dir, **gen):
+    g = GenerationOptions(num_beams=1, **{"max_new_tokens": 14, **gen})
+    spec = resolve_model(str(model_dir))
+    ref = load_translator(spec, BriefOptions(backend="transformers", decoder="generate", generation=g))
+    fast = load_translator(spec, BriefOptions(backend="transformers", decoder="static", generation=g))
+    assert ref.static is None and isinstance(fast.static, StaticGreedy)
+    return ref, fast
+
+
+def uneven_eos_bias(tr) -> float:
+    """A bias on </s> under which the tiny model ends some sentences early and others not."""
+    eos, pad = tr.model.config.eos_token_id, tr.model.config.pad_token_id
+    for step in range(1, 200):
+        bias = step * 0.05
+        with torch.no_grad():
+            tr.model.final_logits_bias[0, eos] += bias
+            lengths = (tr.generate_ids(TEXTS) != pad).sum(1).tolist()
+            tr.model.final_logits_bias[0, eos] -= bias
+        if len(set(lengths)) > 1:
+            return bias
+    raise AssertionError("no bias ends the sentences unevenly")
+
+
+@pytest.mark.parametrize("min_new", [0, 6])
+@pytest.mark.parametrize("early_stops", [False, True])
+@pytest.mark.parametrize("bad_pad", [False, True])
+def test_identical_tokens_to_generate(tiny_model_dir, min_new, early_stops, bad_pad):
+    ref, fast = pair(tiny_model_dir, min_new_tokens=min_new)
+    bias = uneven_eos_bias(ref) if early_stops else 0.0
+    for tr in (ref, fast):
+        with torch.no_grad():
+            tr.model.final_logits_bias[0, tr.model.config.eos_token_id] += bias
+        if bad_pad:
+            tr.model.generation_config.bad_words_ids = [[tr.model.config.pad_token_id]]
+    if bad_pad:
+        fast.static = StaticGreedy(fast.model, fast.generation)
+    a, b = ref.generate_ids(TEXTS), fast.generate_ids(TEXTS)
+    assert torch.equal(a, b)
+    assert fast.translate_batch(TEXTS) == ref.translate_batch(TEXTS)
+
+
+def test_beam_search_and_other_models_keep_generate(tiny_model_dir):
+    g = GenerationOptions(num_beams=2, max_new_tokens=8)
+    tr = load_translator(resolve_model(str(tiny_model_dir)),
+                         BriefOptions(backend="transformers", decoder="static", generation=g))
+    assert tr.static is None
+
+
+def test_auto_uses_static_decoding_only_on_a_gpu(tiny_model_dir):
+    g = GenerationOptions(num_beams=1, max_new_tokens=8)
+    tr = load_translator(resolve_model(str(tiny_model_dir)),
+                         BriefOptions(backend="transformers", device="cpu", generation=g))
+    assert tr.static is None
