@@ -11,7 +11,8 @@ rm -rf .gpu-carry && mkdir -p .gpu-carry/1 .gpu-carry/2/wheels
 grep -qx '/.gpu-carry/' .git/info/exclude 2>/dev/null || echo '/.gpu-carry/' >> .git/info/exclude
 plat=(--platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 --platform manylinux_2_17_x86_64
       --platform manylinux2014_x86_64 --platform manylinux1_x86_64)
-for pkg in kiwipiepy==0.24.1 trafilatura==2.3.1 justext htmldate courlan dateparser tld lxml_html_clean sacremoses; do
+for pkg in kiwipiepy==0.24.1 trafilatura==2.3.1 justext htmldate courlan dateparser tld lxml_html_clean sacremoses \
+           babel pytz tzlocal; do
   python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
     "${plat[@]}" -d .gpu-carry/2/wheels "$pkg"
 done

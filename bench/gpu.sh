@@ -21,6 +21,8 @@ fi
 export PYTHONPATH="$SITE:$PWD" HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 python3 -c 'import torch, transformers, kiwipiepy; print("torch", torch.__version__, "transformers", transformers.__version__, "kiwipiepy", kiwipiepy.__version__)'
+# identical tokens: the static CUDA-graph decoder against generate, fp16 on this GPU, on the tiny model
+python3 -m pytest -q -p no:cacheprovider tests/test_static_decoding.py 2>&1 | tail -3
 out=${OUT:-bench/results}
 python3 bench/bench.py --device cuda --out "$out" --new-tokens 40 --repeats 3 --naive-sentences 16 \
   --sentences-x 40 --gpu-batch 1024 --max-batch-tokens 65536 --job-copies 60 "$@"

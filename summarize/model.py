@@ -581,6 +581,7 @@ class StaticGreedy:
             enc_mask=torch.zeros(batch, 1, 1, src_len, dtype=torch.bool, device=device),
             positions=torch.arange(steps, device=device),
             eos=torch.tensor(self.eos, device=device),
+            bad=torch.tensor(self.bad, dtype=torch.long, device=device),
         )
 
     def _step(self, s) -> None:
@@ -614,10 +615,11 @@ class StaticGreedy:
             h = layer.final_layer_norm(h + layer.fc2(layer.activation_fn(layer.fc1(h))))
         logits = (self.model.lm_head(h[:, 0]) + self.model.final_logits_bias).float()
         neg = torch.finfo(logits.dtype).min
+        # index tensors made ahead: a CUDA graph cannot copy a Python list to the device while capturing
         if self.min_new:
-            logits[:, self.eos] = torch.where(t < self.min_new, neg, logits[:, self.eos])
+            logits[:, s["eos"]] = torch.where(t < self.min_new, neg, logits[:, s["eos"]])
         if self.bad:
-            logits[:, self.bad] = neg
+            logits.index_fill_(1, s["bad"], neg)
         if self.forced_eos is not None:
             forced = torch.full_like(logits, neg)
             forced[:, self.forced_eos] = 0
