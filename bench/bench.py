@@ -91,6 +91,10 @@ def build_model(arch: str, folder: Path) -> Path:
 # --------------------------------------------------------------------------- workers (one process each)
 
 
+def _tag(i: int) -> str:
+    return "".join("가나다라마바사아자차"[int(c)] for c in str(i))
+
+
 def _rss_mb() -> float:
     """Peak resident memory of this process (VmHWM; ru_maxrss would carry the parent's over exec)."""
     try:
@@ -216,7 +220,7 @@ def worker_job(model: Path, sentences: list[str], args, backend: str) -> dict:
     articles = 0
     for i in range(args.job_copies):
         # each copy is a different article: a marker in every sentence, so nothing is translated twice
-        tag = "".join("가나다라마바사아자차"[int(c)] for c in str(i))
+        tag = _tag(i)
         for p in sorted((ROOT / "samples").iterdir()):
             if p.suffix in (".txt", ".md", ".html"):
                 data = p.read_bytes()
@@ -361,7 +365,9 @@ def main() -> None:
                            if args.device == "cpu" else
                            ["naive", "generate", "project-generate", "project-transformers", "job-auto"])
     work = Path(tempfile.mkdtemp(prefix="summarize-bench-"))
-    sentences = sample_sentences() * args.sentences_x
+    base = sample_sentences()
+    # copies made different (a marker in each), so that no path can translate a sentence once for all
+    sentences = [s if i == 0 else f"{s} ({_tag(i)})" for i in range(args.sentences_x) for s in base]
     sentences_file = work / "sentences.json"
     sentences_file.write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
     results = {"versions": versions(), "device": args.device, "threads": args.threads,

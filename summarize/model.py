@@ -456,9 +456,9 @@ class CT2Translator(Translator):
 
     @classmethod
     def load(cls, spec: ModelSpec, options) -> CT2Translator:
+        device, compute_type = ct2_target(options)  # BackendUnavailable where ctranslate2 is missing
         import ctranslate2
 
-        device, compute_type = ct2_target(options)
         threads = options.threads or default_threads()
         path, _ = convert(spec, options, quantization=weight_type(compute_type))
         folder, revision = fetch(spec, options)
@@ -592,7 +592,8 @@ class StaticGreedy:
         t = s["t"]
         tok = s["tok"]
         batch = tok.shape[0]
-        h = dec.embed_tokens(tok[:, None]) * dec.embed_scale + dec.embed_positions.weight[t][None, None, :]
+        # index_select, not weight[t]: indexing with a tensor would read it back to the host
+        h = dec.embed_tokens(tok[:, None]) * dec.embed_scale + dec.embed_positions.weight.index_select(0, t.view(1))
         self_mask = (s["positions"] <= t)[None, None, None, :]
         heads, dh = s["self_k"][0].shape[1], s["self_k"][0].shape[3]
 
@@ -626,7 +627,7 @@ class StaticGreedy:
             logits = torch.where(t == self.max_new - 1, forced, logits)
         nxt = logits.argmax(-1)
         nxt = torch.where(s["unfinished"], nxt, self.pad)
-        s["unfinished"] &= ~torch.isin(nxt, s["eos"])
+        s["unfinished"] &= ~(nxt[:, None] == s["eos"][None, :]).any(-1)
         s["out"].index_copy_(1, t.view(1), nxt[:, None])
         tok.copy_(nxt)
         t.add_(1)

@@ -115,6 +115,16 @@ def test_auto_falls_back_to_transformers_with_a_notice(tiny_model_dir, monkeypat
     assert notices == ["using the transformers backend: ctranslate2 is not installed (pip install ctranslate2)"]
 
 
+def test_auto_falls_back_when_ctranslate2_is_not_installed(tiny_model_dir, monkeypatch, caplog):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)  # import ctranslate2 -> ImportError
+    with caplog.at_level(logging.WARNING, logger="summarize"):
+        tr = load_translator(resolve_model(str(tiny_model_dir)), options(tiny_model_dir, "auto"))
+    assert tr.info.backend == "transformers"
+    assert "ctranslate2 is not installed" in caplog.text
+
+
 def test_models_convert_and_pull_commands(tiny_model_dir):
     r = CliRunner().invoke(main, ["models", "convert", str(tiny_model_dir)])
     assert r.exit_code == 0 and ("converted:" in r.output)
