@@ -309,7 +309,8 @@ def run_worker(kind: str, model: Path, sentences_file: Path, args) -> dict | Non
            "--repeats", str(args.repeats), "--threads", str(args.threads), "--naive-sentences",
            str(args.naive_sentences), "--gpu-batch", str(args.gpu_batch), "--job-copies", str(args.job_copies),
            "--max-batch-tokens", str(args.max_batch_tokens)]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), "HF_HOME": str(model.parent / "hf")}
+    path = os.pathsep.join(x for x in (str(ROOT), os.environ.get("PYTHONPATH", "")) if x)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": path, "HF_HOME": str(model.parent / "hf")}
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     print(f"  {kind:<22} {time.perf_counter() - t0:6.1f} s", file=sys.stderr)
