@@ -9,7 +9,7 @@ CONFIG ?= configs/default.toml
 OUT    ?= briefs
 MODEL  ?=
 
-.PHONY: install brief test lint bench tiny-model clean
+.PHONY: install brief test lint browser bench tiny-model clean
 
 install: $(STAMP)
 
@@ -28,7 +28,13 @@ brief: install
 lint: install
 	$(VENV)/bin/ruff check summarize tests
 
-test: lint
+# Headless Chromium and Korean fonts for the test that looks at the HTML email (Debian packages, as root)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || \
+	  echo "note: chromium could not be installed; the email screenshot test will be skipped"
+
+test: lint browser
 	$(PY) -m pytest
 
 # Benchmark (outside the test suite): ratios measured side by side in one run, see bench/bench.py

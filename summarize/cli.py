@@ -8,6 +8,7 @@ output folder; 2 usage error (missing folder, unknown model alias, bad config).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -69,10 +70,15 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Redo every article, even those whose brief is up to date.")
 @click.option("--lock-wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
               help="How long to wait when another run holds OUT_DIR before giving up.")
+@click.option("--email-to", "email_to", multiple=True, metavar="ADDR",
+              help="Then mail the digest to ADDR (repeatable; SMTP settings: see `summarize send email`).")
+@click.option("--slack", "to_slack", is_flag=True,
+              help="Then post the digest to Slack (SUMMARIZE_SLACK_WEBHOOK, or SUMMARIZE_SLACK_TOKEN and a channel).")
+@click.option("--each", is_flag=True, help="Deliver each new brief instead of the digest.")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no progress bar.")
 def brief(input_dir, out_dir, model, revision, config_file, device, backend, compute_type, threads, batch_size,
-          max_sentences, offline, force, lock_wait, verbose, quiet):
+          max_sentences, offline, force, lock_wait, email_to, to_slack, each, verbose, quiet):
     """Brief every article (.txt, .md, .html, .htm) under INPUT_DIR into OUT_DIR.
 
     Writes OUT_DIR/X.md and OUT_DIR/X.json per article and OUT_DIR/run.json for the run.
@@ -124,7 +130,119 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
     if report.model_error:
         click.echo(f"error: {report.model_error}", err=True)
     click.echo(report.summary_line())
-    sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
+    delivered_ok = True
+    recipients = list(email_to) or list(options.email.to)
+    if recipients:
+        delivered_ok &= _send_email(out_dir, recipients, options, each, False, False)
+    if to_slack:
+        delivered_ok &= _send_slack(out_dir, None, None, options.slack.channel, each, False, False)
+    sys.exit(EXIT_OK if report.ok and delivered_ok else EXIT_FAILED)
+
+
+def _report(outcomes) -> bool:
+    """One line per delivery that did not simply go through, and a summary; True if none failed."""
+    for o in outcomes:
+        if o.status == "failed":
+            click.echo(f"failed: {o.channel} {o.item} to {o.recipient}: {o.detail}", err=True)
+        elif o.status == "written":
+            click.echo(f"written: {o.detail}")
+    counts = {k: sum(1 for o in outcomes if o.status == k) for k in ("sent", "written", "skipped", "failed")}
+    click.echo(f"{counts['sent']} sent, {counts['written']} written (dry run), {counts['skipped']} already sent, "
+               f"{counts['failed']} failed")
+    return counts["failed"] == 0
+
+
+def _send_email(out_dir, recipients, options, each, dry_run, resend) -> bool:
+    from .mailing import SmtpSettings
+    from .pipeline import send_email
+
+    try:
+        settings = SmtpSettings.load(options.email) if not dry_run or os.environ.get("SUMMARIZE_SMTP_HOST") \
+            else SmtpSettings(host="dry-run", sender=options.email.sender or "summarize@localhost")
+        return _report(send_email(Path(out_dir), recipients, settings, each, dry_run, resend))
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from None
+    except SummarizeError as e:
+        click.echo(f"error: {e}", err=True)
+        return False
+
+
+def _send_slack(out_dir, webhook, token, channel, each, dry_run, resend) -> bool:
+    from .pipeline import send_slack
+    from .slack import SlackTarget
+
+    webhook = webhook or os.environ.get("SUMMARIZE_SLACK_WEBHOOK")
+    token = token or os.environ.get("SUMMARIZE_SLACK_TOKEN")
+    if not dry_run and not webhook and not token:
+        raise click.UsageError("no Slack destination: set SUMMARIZE_SLACK_WEBHOOK, or SUMMARIZE_SLACK_TOKEN "
+                               "with --channel")
+    if token and not webhook and not channel:
+        raise click.UsageError("posting with a token needs --channel (or channel in the config's [slack] table)")
+    target = SlackTarget(webhook=None if token and not webhook else webhook, token=token if not webhook else None,
+                         channel=channel, api=os.environ.get("SUMMARIZE_SLACK_API", "https://slack.com/api"))
+    try:
+        return _report(send_slack(Path(out_dir), target, each, dry_run, resend))
+    except SummarizeError as e:
+        click.echo(f"error: {e}", err=True)
+        return False
+
+
+@main.group("send", context_settings=CONTEXT)
+def send():
+    """Deliver the briefs of OUT_DIR by email or to Slack (each delivery once; --resend forces it)."""
+
+
+_out_argument = click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+_what_option = click.option("--digest/--each", "digest", default=True, show_default=True,
+                            help="The run's digest, or each brief of the last run.")
+_dry_option = click.option("--dry-run", is_flag=True, help="Write the messages to OUT_DIR/outbox/ instead of sending.")
+_resend_option = click.option("--resend", is_flag=True, help="Send again what was sent before.")
+
+
+@send.command("email", context_settings=CONTEXT)
+@_out_argument
+@click.option("--to", "to", multiple=True, required=True, metavar="ADDR", help="Recipient (repeatable).")
+@_what_option
+@_dry_option
+@_resend_option
+@click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file ([email]).")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr.")
+def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
+    """Mail the digest or the briefs in OUT_DIR.
+
+    SMTP settings: SUMMARIZE_SMTP_HOST, SUMMARIZE_SMTP_PORT, SUMMARIZE_SMTP_USER, SUMMARIZE_SMTP_PASSWORD,
+    SUMMARIZE_SMTP_SECURITY (starttls, ssl or none), SUMMARIZE_SMTP_FROM, or the config's [email] table
+    (never the password).
+    """
+    _setup_logging(verbose, False)
+    try:
+        options = load_options(config_file)
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from None
+    sys.exit(EXIT_OK if _send_email(out_dir, list(to), options, not digest, dry_run, resend) else EXIT_FAILED)
+
+
+@send.command("slack", context_settings=CONTEXT)
+@_out_argument
+@click.option("--webhook", metavar="URL", help="Incoming webhook URL (default: SUMMARIZE_SLACK_WEBHOOK).")
+@click.option("--token", metavar="TOKEN", help="Bot token (default: SUMMARIZE_SLACK_TOKEN); needs --channel.")
+@click.option("--channel", metavar="CHANNEL", help="Channel to post to with a token.")
+@_what_option
+@_dry_option
+@_resend_option
+@click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file ([slack]).")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr.")
+def send_slack_cmd(out_dir, webhook, token, channel, digest, dry_run, resend, config_file, verbose):
+    """Post the digest or the briefs in OUT_DIR to Slack, as Block Kit messages."""
+    _setup_logging(verbose, False)
+    try:
+        options = load_options(config_file)
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from None
+    ok = _send_slack(out_dir, webhook, token, channel or options.slack.channel, not digest, dry_run, resend)
+    sys.exit(EXIT_OK if ok else EXIT_FAILED)
 
 
 @main.group("models", context_settings=CONTEXT, invoke_without_command=True)

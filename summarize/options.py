@@ -33,6 +33,26 @@ class GenerationOptions:
 
 
 @dataclass(frozen=True)
+class EmailOptions:
+    """The [email] table. The password is never read from a file: SUMMARIZE_SMTP_PASSWORD only."""
+
+    host: str | None = None  # SMTP server (SUMMARIZE_SMTP_HOST)
+    port: int = 0  # 0: 465 for ssl, 587 for starttls, 25 for none (SUMMARIZE_SMTP_PORT)
+    user: str | None = None  # SUMMARIZE_SMTP_USER
+    security: str = "starttls"  # starttls, ssl or none (SUMMARIZE_SMTP_SECURITY)
+    sender: str | None = None  # the From address (SUMMARIZE_SMTP_FROM)
+    to: list = field(default_factory=list)  # recipients for `summarize brief`
+
+
+@dataclass(frozen=True)
+class SlackOptions:
+    """The [slack] table. The webhook URL and the token are secrets: SUMMARIZE_SLACK_WEBHOOK and
+    SUMMARIZE_SLACK_TOKEN only."""
+
+    channel: str | None = None  # with a token: the channel to post to
+
+
+@dataclass(frozen=True)
 class BriefOptions:
     """Everything a run can be told. The fields are the keys of the config file's tables."""
 
@@ -53,6 +73,8 @@ class BriefOptions:
     max_bytes: int = 5_000_000  # larger input files are rejected
     min_hangul: float = 0.3  # share of Hangul among the letters below which a text is not Korean
     generation: GenerationOptions = field(default_factory=GenerationOptions)
+    email: EmailOptions = field(default_factory=EmailOptions)
+    slack: SlackOptions = field(default_factory=SlackOptions)
 
     def __post_init__(self):
         choices = {"device": ("auto", "cpu", "cuda"), "backend": ("auto", "transformers", "ct2"),
@@ -77,10 +99,13 @@ def _from_mapping(cls, data: dict, where: str):
     kwargs = {}
     for key, value in data.items():
         f = names[key]
-        if key == "generation":
+        if key in _TABLES:
             if not isinstance(value, dict):
-                raise ConfigError(f"{where}: 'generation' must be a table")
-            kwargs[key] = _from_mapping(GenerationOptions, value, f"{where} [generation]")
+                raise ConfigError(f"{where}: '{key}' must be a table")
+            if key in ("email", "slack") and {"password", "webhook", "token"} & set(value):
+                raise ConfigError(f"{where} [{key}]: secrets do not belong in config files; "
+                                  "use SUMMARIZE_SMTP_PASSWORD, SUMMARIZE_SLACK_WEBHOOK or SUMMARIZE_SLACK_TOKEN")
+            kwargs[key] = _from_mapping(_TABLES[key], value, f"{where} [{key}]")
             continue
         default = f.default
         expected = type(default) if default is not None and default is not dataclasses.MISSING else None
@@ -90,6 +115,9 @@ def _from_mapping(cls, data: dict, where: str):
             raise ConfigError(f"{where}: '{key}' must be {expected.__name__}, not {type(value).__name__}")
         kwargs[key] = value
     return cls(**kwargs)
+
+
+_TABLES = {"generation": GenerationOptions, "email": EmailOptions, "slack": SlackOptions}
 
 
 def load_options(path: str | Path | None = None) -> BriefOptions:

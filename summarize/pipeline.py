@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import __version__
 from .cleaning import clean
+from .digest import write_digest
 from .errors import Locked, ModelUnavailable, Rejected
 from .figures import check_english, extract_figures, prerender
 from .options import BriefOptions
@@ -48,6 +49,7 @@ __all__ = ["Prepared", "prepare", "units_of", "compose", "guard", "run", "RunRep
 log = logging.getLogger(__name__)
 
 STATE_DIR = ".summarize"
+RESERVED = {"run", "digest"}  # names of the run's own files in OUT_DIR
 HANGUL = __import__("re").compile(r"[가-힣]")
 
 
@@ -290,7 +292,7 @@ class State:
     def names(self, paths: list[str]) -> dict[str, str]:
         """A unique output name per input: its stem, unless another input already has it."""
         known = dict(self.db.execute("SELECT path, name FROM articles").fetchall())
-        taken = set(known.values())
+        taken = set(known.values()) | RESERVED  # run.json and digest.md are the run's own
         out = {}
         for rel in sorted(paths):
             if rel in known:
@@ -435,7 +437,12 @@ def run(
             report.finished = time.time()
             if report.model is None:
                 report.model = {"id": spec.id, "revision": options.revision, "settings": asdict(options.generation)}
-            atomic_write(out_dir / "run.json", json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            run_info = report.to_dict()
+            atomic_write(out_dir / "run.json", json.dumps(run_info, ensure_ascii=False, indent=2) + "\n")
+            try:
+                write_digest(run_info, out_dir, atomic_write)
+            except Exception:  # the briefs and run.json are written; a digest must not hide what went wrong
+                log.warning("could not write the digest", exc_info=True)
             cache.close()
             state.close()
     return report
@@ -574,3 +581,63 @@ def _translate_and_write(prepared, translator, cache, options, spec, out_dir, na
         timings["render_s"] = _since(t1)
         flags = sum(1 for _, t in brief.summary if t.flags)
         emit(Entry(rel, "written", None, {"md": f"{name}.md", "json": f"{name}.json"}, timings, flags))
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+def send_email(out_dir: Path, recipients: list[str], settings, each: bool = False, dry_run: bool = False,
+               resend: bool = False, policy=None, sleep=time.sleep) -> list:
+    """Mail the digest (or each brief) of the last run in `out_dir` to every recipient.
+    A dry run writes .eml files to OUT_DIR/outbox/email/ instead."""
+    from .delivery import Outcome, RetryPolicy, deliver, items_to_send, with_retries
+    from .mailing import build_message, send_message, write_eml
+
+    items = items_to_send(out_dir, each)
+    if dry_run:
+        out = []
+        for r in recipients:
+            for item in items:
+                path = write_eml(build_message(item, r, settings), out_dir / "outbox" / "email" / _safe(r), item.name)
+                out.append(Outcome("email", r, item.name, "written", str(path)))
+        return out
+    policy = policy or RetryPolicy()
+
+    def one(item, recipient) -> int:
+        msg = build_message(item, recipient, settings)
+        return with_retries(lambda: send_message(msg, settings), policy, f"email to {recipient}", sleep)
+
+    return deliver(items, recipients, "email", one, out_dir, resend)
+
+
+def send_slack(out_dir: Path, target, each: bool = False, dry_run: bool = False, resend: bool = False,
+               policy=None, sleep=time.sleep) -> list:
+    """Post the digest (or each brief) of the last run to Slack. A dry run writes the JSON payloads to
+    OUT_DIR/outbox/slack/ instead."""
+    from .delivery import Outcome, RetryPolicy, deliver, items_to_send, with_retries
+    from .slack import messages_for, post
+
+    items = items_to_send(out_dir, each)
+    if dry_run:
+        folder = out_dir / "outbox" / "slack"
+        folder.mkdir(parents=True, exist_ok=True)
+        out = []
+        for item in items:
+            for n, payload in enumerate(messages_for(item), 1):
+                path = folder / f"{item.name}.{n}.json"
+                path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            out.append(Outcome("slack", target.name, item.name, "written", str(folder)))
+        return out
+    policy = policy or RetryPolicy()
+
+    def one(item, _recipient) -> int:
+        attempts, ts = 0, None
+        for payload in messages_for(item):
+            def send(p=payload):
+                nonlocal ts
+                got = post(target, p, ts)
+                ts = ts or got  # the rest of a long brief goes into the first message's thread
+            attempts += with_retries(send, policy, f"Slack {target.name}", sleep)
+        return attempts
+
+    return deliver(items, [target.name], "slack", one, out_dir, resend)

@@ -80,7 +80,7 @@ def to_markdown(b: Brief) -> str:
     by_id = {s.id: s for s in b.sentences}
     for n, (i, t) in enumerate(b.summary, 1):
         lines.append(f"{n}. {t.en}{_flag_marks(t.flags)}  ")
-        lines.append(f"   🇰🇷 {by_id[i].ko}")
+        lines.append(f"   _Korean:_ {by_id[i].ko}")
         for note in t.notes:
             lines.append(f"   - ⚠️ {note}")
         lines.append("")

@@ -115,12 +115,16 @@ def test_colliding_stems_get_unique_names(tmp_path, fake_model):
         (d / rel).parent.mkdir(parents=True, exist_ok=True)
     (d / "x.txt").write_text(ARTICLE, encoding="utf-8")
     (d / "sub" / "x.txt").write_text(ARTICLE, encoding="utf-8")
+    (d / "run.txt").write_text(ARTICLE, encoding="utf-8")  # must not overwrite run.json
+    (d / "digest.txt").write_text(ARTICLE, encoding="utf-8")  # nor digest.md
     shutil.copy(SAMPLES / "culture_museum.html", d / "x.html")
     out = tmp_path / "out"
     assert brief(d, "--out", out).exit_code == 0
-    mds = sorted(p.name for p in out.glob("*.md"))
-    assert len(mds) == 3 and len(set(mds)) == 3
-    assert brief(d, "--out", out).output.count("3 unchanged") == 1  # names are stable across runs
+    mds = sorted(p.name for p in out.glob("*.md") if p.name != "digest.md")
+    assert len(mds) == 5 and len(set(mds)) == 5
+    assert "run-txt.md" in mds and "digest-txt.md" in mds
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["totals"]["written"] == 5
+    assert brief(d, "--out", out).output.count("5 unchanged") == 1  # names are stable across runs
 
 
 @pytest.mark.parametrize(
@@ -194,3 +198,21 @@ def test_articles_prepared_in_worker_processes(inbox, tmp_path, fake_model):
     one = json.loads((out / "p0.json").read_text(encoding="utf-8"))
     two = json.loads((out / "p5.json").read_text(encoding="utf-8"))
     assert one["summary"] == two["summary"] and len(one["quotes"]) == 8
+
+
+def test_digest_lists_new_briefs_and_problems_once(inbox, tmp_path, fake_model):
+    (inbox / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    assert brief(inbox, "--out", out).exit_code == 0
+    d = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    assert [b["path"] for b in d["briefs"]] == ["a.txt", "c.txt", "sub/b.html"]
+    assert d["problems"] == [{"path": "empty.txt", "status": "rejected", "reason": "empty file"}]
+    md = (out / "digest.md").read_text(encoding="utf-8")
+    first = d["briefs"][0]
+    assert first["title"]["ko"] in md and first["first"]["ko"] in md and "a.md" in md and "empty file" in md
+    assert first["figures"] > 0 and first["quotes"] == 3
+    (inbox / "a.txt").write_text(ARTICLE.replace("3.50%로 동결했다", "3.25%로 인하했다"), encoding="utf-8")
+    assert brief(inbox, "--out", out).exit_code == 0
+    d = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    assert [b["path"] for b in d["briefs"]] == ["a.txt"]  # unchanged briefs are not repeated
+    assert d["totals"]["unchanged"] == 2

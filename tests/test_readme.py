@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("args", [[], ["brief"], ["models"]])
+@pytest.mark.parametrize("args", [[], ["brief"], ["send", "email"], ["send", "slack"], ["models"]])
 def test_cli_reference_matches_help(args):
     out = CliRunner().invoke(main, [*args, "--help"], prog_name="summarize").output.rstrip()
     block = f"$ summarize {' '.join(args + ['--help'])}\n{out}\n```"

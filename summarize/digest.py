@@ -1,0 +1,81 @@
+"""Digest: one page per run with every new or changed brief, and what was rejected or failed."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+__all__ = ["build_digest", "digest_markdown", "write_digest"]
+
+
+def build_digest(report: dict, out_dir: Path) -> dict:
+    """The digest of a run, from its run.json content and the briefs it wrote.
+
+    Unchanged briefs are not repeated: only `written` entries appear, with rejects and failures.
+    """
+    items, problems = [], []
+    for a in report["articles"]:
+        if a["status"] == "written":
+            data = json.loads((out_dir / a["outputs"]["json"]).read_text(encoding="utf-8"))
+            summary = data["summary"]
+            items.append({
+                "path": a["path"],
+                "brief": a["outputs"]["md"],
+                "title": data["title"],
+                "meta": data["meta"],
+                "first": {"en": summary[0]["en"], "ko": summary[0]["ko"]} if summary else None,
+                "figures": len(data["figures"]),
+                "quotes": len(data["quotes"]),
+                "flagged": sum(1 for s in summary if s["flags"]),
+            })
+        elif a["status"] in ("rejected", "failed"):
+            problems.append({"path": a["path"], "status": a["status"], "reason": a["reason"]})
+    return {
+        "schema": 1,
+        "date": report["started"][:10] if report.get("started") else time.strftime("%Y-%m-%d"),
+        "started": report.get("started"),
+        "totals": report["totals"],
+        "model": (report.get("model") or {}).get("id"),
+        "briefs": items,
+        "problems": problems,
+    }
+
+
+def digest_markdown(d: dict) -> str:
+    t = d["totals"]
+    lines = [f"# Korean news briefs · {d['date']}", "",
+             f"{t['written']} new or changed, {t['unchanged']} unchanged, {t['rejected']} rejected, "
+             f"{t['failed']} failed.", ""]
+    for b in d["briefs"]:
+        meta = b["meta"]
+        source = " · ".join(x for x in (meta.get("outlet"), (meta.get("published") or "")[:10] or None) if x)
+        lines.append(f"## {b['title']['en'] or b['title']['ko']}")
+        lines.append("")
+        lines.append(f"**{b['title']['ko']}**  ")
+        lines.append(f"{source + ' · ' if source else ''}`{b['path']}` → [{b['brief']}]({b['brief']})")
+        lines.append("")
+        if b["first"]:
+            lines.append(f"> {b['first']['en']}")
+            lines.append(">")
+            lines.append(f"> {b['first']['ko']}")
+            lines.append("")
+        flag = f", ⚠️ {b['flagged']} flagged" if b["flagged"] else ""
+        lines.append(f"{b['figures']} figures, {b['quotes']} quotes{flag}")
+        lines.append("")
+    if d["problems"]:
+        lines += ["## Not briefed", "", "| file | status | reason |", "|---|---|---|"]
+        for p in d["problems"]:
+            lines.append(f"| `{p['path']}` | {p['status']} | {str(p['reason']).replace('|', '/')} |")
+        lines.append("")
+    if d.get("model"):
+        lines += ["---", f"<sub>Translated by {d['model']}</sub>", ""]
+    return "\n".join(lines)
+
+
+def write_digest(report: dict, out_dir: Path, write) -> dict:
+    """Build the digest and write digest.md and digest.json with `write(path, text)` (atomic)."""
+    d = build_digest(report, out_dir)
+    write(out_dir / "digest.json", json.dumps(d, ensure_ascii=False, indent=2) + "\n")
+    write(out_dir / "digest.md", digest_markdown(d))
+    return d
