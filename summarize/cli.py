@@ -187,6 +187,14 @@ def _send_slack(out_dir, webhook, token, channel, each, dry_run, resend) -> bool
         return False
 
 
+def _load(config_file):
+    """The options of a config file; a bad one is a usage error."""
+    try:
+        return load_options(config_file)
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from None
+
+
 @main.group("send", context_settings=CONTEXT)
 def send():
     """Deliver the briefs of OUT_DIR by email or to Slack (each delivery once; --resend forces it)."""
@@ -216,10 +224,7 @@ def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
     (never the password).
     """
     _setup_logging(verbose, False)
-    try:
-        options = load_options(config_file)
-    except ConfigError as e:
-        raise click.UsageError(str(e)) from None
+    options = _load(config_file)
     sys.exit(EXIT_OK if _send_email(out_dir, list(to), options, not digest, dry_run, resend) else EXIT_FAILED)
 
 
@@ -237,10 +242,7 @@ def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
 def send_slack_cmd(out_dir, webhook, token, channel, digest, dry_run, resend, config_file, verbose):
     """Post the digest or the briefs in OUT_DIR to Slack, as Block Kit messages."""
     _setup_logging(verbose, False)
-    try:
-        options = load_options(config_file)
-    except ConfigError as e:
-        raise click.UsageError(str(e)) from None
+    options = _load(config_file)
     ok = _send_slack(out_dir, webhook, token, channel or options.slack.channel, not digest, dry_run, resend)
     sys.exit(EXIT_OK if ok else EXIT_FAILED)
 

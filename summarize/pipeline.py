@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import re
 import sqlite3
 import threading
 import time
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 
 STATE_DIR = ".summarize"
 RESERVED = {"run", "digest"}  # names of the run's own files in OUT_DIR
-HANGUL = __import__("re").compile(r"[가-힣]")
+HANGUL = re.compile(r"[가-힣]")
 
 
 # --------------------------------------------------------------------------- one article
@@ -430,7 +431,8 @@ def run(
                 if translator is None:
                     for _p, rel, _, timings in prepared:
                         state.mark(rel, None, "failed")
-                        emit(Entry(rel, "failed", f"model unavailable: {report.model_error}", timings=timings))
+                        emit(Entry(rel, "failed", "model unavailable (run.json's model_error says why)",
+                                   timings=timings))
                     continue
                 _translate_and_write(prepared, translator, cache, options, spec, out_dir, names, state, emit)
         finally:

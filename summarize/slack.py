@@ -88,8 +88,7 @@ def brief_blocks(data: dict) -> list[dict]:
     figures = [f for f in data["figures"] if f["value"] is not None or f.get("kind") in ("range", "score")]
     if figures:
         blocks.append({"type": "divider"})
-        fields = [{"type": "mrkdwn", "text": f"*{escape(f['text'])}*\n{escape(f['en'])}"[: LIMITS["field"]]}
-                  for f in figures]
+        fields = [{"type": "mrkdwn", "text": f"*{escape(f['text'])}*\n{escape(f['en'])}"} for f in figures]
         for i in range(0, len(fields), LIMITS["fields"]):
             block = {"type": "section", "fields": fields[i:i + LIMITS["fields"]]}
             if i == 0:
