@@ -47,7 +47,6 @@ END_MARKERS = re.compile(
     r"이용약관|광고문의|기사\s?제보)\s*[>▶›»]?\s*$"
 )
 COPYRIGHT = re.compile(r"ⓒ|©|Copyright|copyright|무단\s?전재|재배포\s?금지|저작권자")
-COPYRIGHT_OUTLET = re.compile(r"(?:ⓒ|©|Copyright|\([cC]\))\s*(?:ⓒ|©|\([cC]\))?\s*(?P<o>[가-힣A-Za-z0-9][가-힣A-Za-z0-9 &]{0,24}?)\s*(?:[.,(]|무단|All|$|\]|>|\s\d{4})")
 CAPTION_START = re.compile(r"^\s*[▲△▶▷▽▼◀◁☞]")
 SUBHEAD_START = re.compile(r"^\s*[■□◆◇●○◎※★☆]")
 PHOTO_CREDIT = re.compile(r"[(\[<]\s*(?:사진|그래픽|자료|영상|출처|제공|이미지)\s*[=:]\s*[^)\]>]{0,40}[)\]>]")
@@ -56,6 +55,7 @@ CAPTION_LINE = re.compile(
     r"(?:^\s*(?:사진|그래픽|자료사진|이미지)\s*[=:/]|[(\[<]\s*(?:사진|그래픽|자료|출처|이미지)\s*[=:][^)\]>]*[)\]>]\s*$|"
     r"\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*/\s*\S+(?:\s.*)?$|ⓒ\s?News1|\[[가-힣A-Za-z]+\s?(?:자료)?사진\]\s*$|/\s?(?:연합뉴스|뉴스1|뉴시스)\s*$)"
 )
+PHOTO_CREDIT_LINE = re.compile(r"^\s*[\[(<]\s*(?:사진|그래픽|이미지|영상)\s*[=:]?\s*[^\])>]{0,40}[\])>]\s*$")
 HASHTAGS = re.compile(r"^\s*(?:#\S+\s*){1,}$")
 URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -169,12 +169,13 @@ def _author_of(line: str) -> str | None:
 
 
 def _outlet_of_copyright(line: str) -> str | None:
-    m = COPYRIGHT_OUTLET.search(line)
+    m = re.search(r"(?:ⓒ|©|Copyright|\([cC]\))\s*(?:ⓒ|©|\([cC]\))?\s*(?P<o>[^<>\[\]]*?)\s*(?:무단|All rights|$|[>\]])", line)
     if not m:
         return None
-    o = m.group("o").strip()
-    o = re.sub(r"\s*(?:무단.*|All.*)$", "", o)
-    return o or None
+    o = m.group("o").strip(" .,")
+    if "," in o or len(o.split()) > 2:  # "경제를 보는 눈, 세계를 보는 창 아시아경제": the slogan's last word
+        o = re.split(r"[,\s]+", o)[-1]
+    return o.strip(" .,") or None
 
 
 def strip_dateline(par: str) -> tuple[str, str | None, str | None]:
@@ -223,6 +224,8 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
     lines = normalise(source.text).split("\n")
     outlet, author, published = source.meta.outlet, _meta_author(source.meta.author), source.meta.published
     title = _clean_title(source.title) if source.title else None
+    if outlet and (len(outlet) > 30 or (title and (outlet in title or title in outlet))):
+        outlet = None  # an extractor's guess that is really the headline
 
     # 1. the headline: given by the page, or the first line that can be one
     i = 0
@@ -275,6 +278,7 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
     blocks: list[list[str]] = [[]]
     body_started = False
     copyright_outlet = None
+    caption_next = False
     for j in range(i, len(lines)):
         s = lines[j].strip()
         if not s:
@@ -290,6 +294,13 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
             break
         if DATE_LINE.match(s):
             published = published or _date_of(s)
+        if PHOTO_CREDIT_LINE.match(s):
+            caption_next = True  # [사진 = 연합뉴스] on its own line: the next short line is its caption
+            continue
+        if caption_next:
+            caption_next = False
+            if len(s) < 150 and not re.search(r"[“\"]", s):
+                continue
         if _is_junk(s) or END_MARKERS.match(_unbullet(s)) or BREADCRUMB.match(s) and not SENTENCE_END.search(s):
             continue
         if _is_byline(s):

@@ -143,6 +143,7 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "리터": ("L", "{n} liters", "measure"),
     "L": ("L", "{n} liters", "measure"),
     "배럴": ("barrel", "{n} barrels", "measure"),
+    "포인트": ("points", "{n} points", "measure"),
     "MW": ("MW", "{n} MW", "measure"),
     "GW": ("GW", "{n} GW", "measure"),
     "kW": ("kW", "{n} kW", "measure"),
@@ -439,6 +440,14 @@ def _amount_fig(text: str, m: re.Match) -> dict | None:
         if unit == "세대" and value <= 10:
             return _mk(text, s, end, en=f"{_ordinal(int(value))} generation", kind="ordinal", tokens=[canon(value)])
     en = tmpl.format(n=n_en)
+    if value == 1:
+        en = _singular(en)
+    below_zero = unit in ("도", "℃") and re.search(r"영하\s?$", text[max(0, s - 4):s])
+    if below_zero:  # 영하 12도: twelve below zero, the sign part of the figure
+        en = en.replace(n_en, f"-{n_en}", 1)
+        plain = -_plain(value)
+        return _mk(text, s - len(below_zero.group()), end, value=plain, unit=ukey, en=en, kind=kind, qualifier=qualifier,
+                   required=[(canon(-value), canon(value))], tokens=[canon(-value), canon(value)])
     if qualifier in ("or more", "or less"):
         en = f"{en} {qualifier}"
     elif qualifier:
@@ -446,6 +455,17 @@ def _amount_fig(text: str, m: re.Match) -> dict | None:
     plain = _plain(value)
     return _mk(text, s, end, value=plain, unit=ukey, en=en, kind=kind, qualifier=qualifier,
                required=[(canon(value),)], tokens=[canon(value)])
+
+
+def _singular(en: str) -> str:
+    """1 wins -> 1 win, 1 people -> 1 person, 1 losses -> 1 loss."""
+    if en.endswith(" people"):
+        return en[:-6] + "person"
+    if en.endswith(("sses", "shes", "ches")):
+        return en[:-2]
+    if en.endswith("s") and not en.endswith(("ss", "us", " years old")):
+        return en[:-1]
+    return en
 
 
 def _dae(text: str, s: int, e: int, value: Decimal) -> dict | None:
@@ -485,6 +505,9 @@ def _range_fig(text: str, m: re.Match) -> dict | None:
     unit = u2 or u1
     s, e = m.start("a"), m.end("u2") if u2 else m.end("b")
     lo, hi = _as_written(m.group("a"), a), _as_written(m.group("b"), b)
+    if unit == "대" and all(x % 10 == 0 and 10 <= x <= 90 for x in (a, b)):  # 30~40대: their 30s and 40s
+        return _mk(text, s, e, unit="age group", en=f"in their {lo}s to {hi}s", kind="age",
+                   tokens=[canon(a), canon(b)])
     if unit in UNITS:
         ukey, tmpl, _ = UNITS[unit]
         en = f"${lo}–{hi}" if tmpl.startswith("$") else tmpl.format(n=f"{lo}–{hi}")

@@ -24,6 +24,7 @@ _QUOTATIVE = re.compile(
 )
 _NAMING = re.compile(r"^(?:라는|이라는|는|은|이|가|를|을|의|와|과|로|으로|에|도|란)(?:\s|$)")
 _PREDICATE_END = re.compile(r"(?:다|요|까|죠|네|자|라|지|군|나|니다|세요)[.!?…]*$")
+_SPEECH_VERB = re.compile(r"(?:말했|밝혔|강조했|설명했|덧붙였|전했|주장했|지적했|말한다|밝힌다)(?:다|습니다)")
 _PRONOUNS = {"그", "그녀", "이", "그들", "이들", "그는", "그녀는"}
 _NOUN_TAGS = {"NNP", "NNG", "NNB", "NP", "SL", "SH", "SN", "XSN", "XPN", "MM", "NR"}
 _SUBJECT_TAGS = {"JX", "JKS"}
@@ -89,6 +90,10 @@ def find_quotes(sentences: list[Sentence]) -> list[Quote]:
             if speaker in _PRONOUNS or speaker is None and _pronoun_before(s.ko[:a - 1]):
                 speaker = last_speaker
             sentence_speaker = speaker
+            if speaker is None and s.id + 1 < len(sentences) and _SPEECH_VERB.search(sentences[s.id + 1].ko) \
+                    and not quote_marks(sentences[s.id + 1].ko):
+                # “…” 김 감독은 경기 후 이렇게 말했다: the speaker in the sentence after
+                speaker = _speaker_before(sentences[s.id + 1].ko, names)
             if speaker is None and quotes and quotes[-1].sentence == s.id - 1:
                 speaker = quotes[-1].speaker  # a quote that goes on from the sentence before
             quotes.append(Quote(ko=s.ko[a:b], speaker=speaker, sentence=s.id, start=a, end=b))

@@ -111,3 +111,28 @@ def test_wrapped_lines_are_joined():
 def test_rejects(text, reason):
     with pytest.raises(Rejected, match=reason):
         clean(src(text))
+
+
+def test_caption_after_a_photo_credit_line_and_slogan_copyright():
+    text = ("코스피, 외국인 순매수에 2,650선 회복\n\n코스피가 2,650선을 회복했다.\n\n[사진 = 연합뉴스]\n"
+            "5일 서울 중구 하나은행 딜링룸에서 직원들이 업무를 보고 있다.\n\n외국인은 1조원어치를 샀다.\n"
+            "<ⓒ경제를 보는 눈, 세계를 보는 창 한빛경제 무단전재 및 재배포 금지>\n")
+    a = clean(src(text))
+    assert a.paragraphs == ("코스피가 2,650선을 회복했다.", "외국인은 1조원어치를 샀다.")
+    assert a.meta.outlet == "한빛경제"
+
+
+@pytest.mark.parametrize(
+    "line,outlet",
+    [("[저작권자ⓒ 세계뉴스. 무단전재-재배포 금지]", "세계뉴스"), ("<저작권자(c) 연합뉴스, 무단 전재-재배포 금지>", "연합뉴스"),
+     ("Copyright ⓒ 한국경제TV. All rights reserved.", "한국경제TV"), ("ⓒ 뉴시스 무단전재 및 재배포 금지", "뉴시스")],
+)
+def test_outlet_from_copyright_lines(line, outlet):
+    a = clean(src(f"기사 제목이 여기 있다\n\n정부는 올해 성장률을 2.5%로 올렸다.\n{line}\n"))
+    assert a.meta.outlet == outlet
+
+
+def test_a_site_name_that_is_the_headline_is_dropped_for_the_dateline():
+    s = src("[세종=한빛일보] 박지민 기자 = 정부가 내년 예산을 677조4천억원으로 확정했다.", title="정부, 내년 예산 확정",
+            meta=Meta(outlet="정부, 내년 예산 확정"))
+    assert clean(s).meta.outlet == "한빛일보"
