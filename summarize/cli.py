@@ -205,6 +205,9 @@ _what_option = click.option("--digest/--each", "digest", default=True, show_defa
                             help="The run's digest, or each brief of the last run.")
 _dry_option = click.option("--dry-run", is_flag=True, help="Write the messages to OUT_DIR/outbox/ instead of sending.")
 _resend_option = click.option("--resend", is_flag=True, help="Send again what was sent before.")
+_send_config_option = click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
+                                   type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                                   help="TOML settings file ([email] and [slack] tables).")
 
 
 @send.command("email", context_settings=CONTEXT)
@@ -213,8 +216,7 @@ _resend_option = click.option("--resend", is_flag=True, help="Send again what wa
 @_what_option
 @_dry_option
 @_resend_option
-@click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
-              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file ([email]).")
+@_send_config_option
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
 def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
     """Mail the digest or the briefs in OUT_DIR.
@@ -236,8 +238,7 @@ def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
 @_what_option
 @_dry_option
 @_resend_option
-@click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
-              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file ([slack]).")
+@_send_config_option
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
 def send_slack_cmd(out_dir, webhook, token, channel, digest, dry_run, resend, config_file, verbose):
     """Post the digest or the briefs in OUT_DIR to Slack, as Block Kit messages."""
