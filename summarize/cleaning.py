@@ -49,13 +49,15 @@ END_MARKERS = re.compile(
 COPYRIGHT = re.compile(r"ⓒ|©|Copyright|copyright|무단\s?전재|재배포\s?금지|저작권자")
 CAPTION_START = re.compile(r"^\s*[▲△▶▷▽▼◀◁☞]")
 SUBHEAD_START = re.compile(r"^\s*[■□◆◇●○◎※★☆]")
-PHOTO_CREDIT = re.compile(r"[(\[<]\s*(?:사진|그래픽|자료|영상|출처|제공|이미지)\s*[=:]\s*[^)\]>]{0,40}[)\]>]")
+_CREDIT = r"[(\[<]\s*(?:{words})\s*{sep}\s*[^)\]>]{{0,40}}[)\]>]"
+# (사진=연합뉴스) inside a line; [사진 = 연합뉴스] on a line of its own, with its caption on the next
+PHOTO_CREDIT = re.compile(_CREDIT.format(words="사진|그래픽|자료|영상|출처|제공|이미지", sep="[=:]"))
+PHOTO_CREDIT_LINE = re.compile(rf"^\s*{_CREDIT.format(words='사진|그래픽|이미지|영상', sep='[=:]?')}\s*$")
 PHOTO_INLINE = re.compile(r"\s?[(\[]\s*(?:사진|사진\s?왼쪽|사진\s?오른쪽|작은\s?사진|오른쪽|왼쪽)\s*[)\]]")
 CAPTION_LINE = re.compile(
     r"(?:^\s*(?:사진|그래픽|자료사진|이미지)\s*[=:/]|[(\[<]\s*(?:사진|그래픽|자료|출처|이미지)\s*[=:][^)\]>]*[)\]>]\s*$|"
     r"\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*/\s*\S+(?:\s.*)?$|ⓒ\s?News1|\[[가-힣A-Za-z]+\s?(?:자료)?사진\]\s*$|/\s?(?:연합뉴스|뉴스1|뉴시스)\s*$)"
 )
-PHOTO_CREDIT_LINE = re.compile(r"^\s*[\[(<]\s*(?:사진|그래픽|이미지|영상)\s*[=:]?\s*[^\])>]{0,40}[\])>]\s*$")
 HASHTAGS = re.compile(r"^\s*(?:#\S+\s*){1,}$")
 URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

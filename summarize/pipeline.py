@@ -67,6 +67,8 @@ class Prepared:
     figures: tuple[Figure, ...]
     quotes: tuple[Quote, ...]
     summary: tuple[int, ...]
+    # The texts to translate, each with the figures its English must keep (see units_of)
+    units: tuple[tuple[str, tuple[Figure, ...]], ...] = ()
 
 
 def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
@@ -83,21 +85,27 @@ def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
         if f.value is not None:
             counts[f.sentence] = counts.get(f.sentence, 0) + 1
     summary = select(sentences, counts, {q.sentence for q in quotes}, options.max_sentences, options.max_chars)
-    return Prepared(source, article, tuple(sentences), tuple(figures), tuple(quotes), tuple(summary))
+    units = _units(article.title, sentences, figures, quotes, summary)
+    return Prepared(source, article, tuple(sentences), tuple(figures), tuple(quotes), tuple(summary), units)
 
 
-def units_of(p: Prepared) -> list[tuple[str, list[Figure]]]:
-    """The texts to translate, each with the figures its English must keep:
-    the title, the summary sentences, each quote as its own unit, and the speakers."""
-    by_id = {s.id: s for s in p.sentences}
-    units = [(p.article.title, extract_figures(p.article.title, -1))]
-    for i in p.summary:
-        units.append((by_id[i].ko, [f for f in p.figures if f.sentence == i]))
-    for q in p.quotes:
-        units.append((q.ko, extract_figures(q.ko, q.sentence)))
+def _units(title, sentences, figures, quotes, summary) -> tuple[tuple[str, tuple[Figure, ...]], ...]:
+    by_id = {s.id: s for s in sentences}
+    units = [(title, tuple(extract_figures(title, -1)))]
+    for i in summary:
+        units.append((by_id[i].ko, tuple(f for f in figures if f.sentence == i)))
+    for q in quotes:
+        units.append((q.ko, tuple(extract_figures(q.ko, q.sentence))))
         if q.speaker:
-            units.append((q.speaker, []))
-    return units
+            units.append((q.speaker, ()))
+    return tuple(units)
+
+
+def units_of(p: Prepared) -> tuple[tuple[str, tuple[Figure, ...]], ...]:
+    """The texts to translate, each with the figures its English must keep:
+    the title, the summary sentences, each quote as its own unit, and the speakers (worked out once,
+    in prepare)."""
+    return p.units
 
 
 def guard(ko: str, figures: list[Figure], en: str, retry_en: str | None = None) -> Translated:
