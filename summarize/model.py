@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import socket
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlparse
@@ -190,6 +191,34 @@ def _model_id(spec: ModelSpec) -> str:
 # --------------------------------------------------------------------------- transformers
 
 
+class Encodings:
+    """Each text tokenized once: `count` (what batching needs) keeps the encodings for `take`
+    (the batch that translates them), which hands them over and forgets them."""
+
+    def __init__(self, encode: Callable[[list[str]], list], limit: int = 100_000):
+        self.encode = encode
+        self.kept: dict[str, list] = {}
+        self.limit = limit  # counted texts never translated (split_long's trial pieces) are dropped past this
+
+    def _get(self, texts: list[str], keep: bool) -> list:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.kept]
+        new = dict(zip(missing, self.encode(missing), strict=True)) if missing else {}
+        if keep and new:
+            if len(self.kept) + len(new) > self.limit:
+                self.kept.clear()
+            self.kept.update(new)
+        return [new[t] if t in new else self.kept[t] for t in texts]
+
+    def count(self, texts: list[str]) -> list[int]:
+        return [len(x) for x in self._get(list(texts), keep=True)]
+
+    def take(self, texts: list[str]) -> list:
+        out = self._get(list(texts), keep=False)
+        for t in texts:
+            self.kept.pop(t, None)
+        return out
+
+
 class HFTranslator(Translator):
     """`AutoTokenizer` + `AutoModelForSeq2SeqLM`, called directly (transformers 5 has no translation pipeline)."""
 
@@ -215,6 +244,7 @@ class HFTranslator(Translator):
             decoder = "static" if device == "cuda" else "generate"
         self.static = StaticGreedy(model, self.generation) if (
             decoder == "static" and StaticGreedy.supports(model, self.generation)) else None
+        self.encodings = Encodings(lambda texts: tokenizer(texts, add_special_tokens=True)["input_ids"])
 
     @classmethod
     def load(cls, spec: ModelSpec, options) -> HFTranslator:
@@ -246,14 +276,24 @@ class HFTranslator(Translator):
         return cls(tok, model, spec, options, device, revision, threads)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
-        if not texts:
-            return []
-        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+        return self.encodings.count(texts) if texts else []
+
+    def encode(self, texts: list[str]) -> dict:
+        """Input ids and attention mask, padded as the tokenizer pads, from each text's one encoding."""
+        torch, _ = _torch()
+        ids = self.encodings.take(texts)
+        width = max(len(x) for x in ids)
+        pad = self.tokenizer.pad_token_id
+        left = getattr(self.tokenizer, "padding_side", "right") == "left"
+        rows = [[pad] * (width - len(x)) + x if left else x + [pad] * (width - len(x)) for x in ids]
+        mask = [[0] * (width - len(x)) + [1] * len(x) if left else [1] * len(x) + [0] * (width - len(x)) for x in ids]
+        return {"input_ids": torch.tensor(rows, dtype=torch.long).to(self.device, non_blocking=True),
+                "attention_mask": torch.tensor(mask, dtype=torch.long).to(self.device, non_blocking=True)}
 
     def generate_ids(self, texts: list[str]):
         torch, _ = _torch()
         g = self.generation
-        enc = self.tokenizer(list(texts), return_tensors="pt", padding=True, truncation=False).to(self.device)
+        enc = self.encode(texts)
         kwargs = dict(
             num_beams=g.num_beams,
             max_new_tokens=g.max_new_tokens,
@@ -438,6 +478,7 @@ class CT2Translator(Translator):
         self.device = device
         self.generation = options.generation
         self.max_batch_tokens = options.max_batch_tokens
+        self.encodings = Encodings(tokenizer.tokens)
         self.nllb = config.get("model_type") == "m2m_100"
         limits = [config.get("max_position_embeddings")]
         hf = getattr(tokenizer, "hf", None)
@@ -475,12 +516,12 @@ class CT2Translator(Translator):
         return cls(tok, tr, spec, options, device, compute_type, revision, config, threads)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
-        return self.tokenizer.count(texts) if texts else []
+        return self.encodings.count(texts) if texts else []
 
     def translate_tokens(self, texts: list[str]) -> list[list[str]]:
         g = self.generation
         # The converter sets add_source_eos=false: the tokenizer's </s> is part of the input.
-        source = self.tokenizer.tokens(texts)
+        source = self.encodings.take(texts)
         prefix = [[NLLB_TARGET]] * len(source) if self.nllb else None
         max_len = g.max_new_tokens - 1 if self.forced_eos else g.max_new_tokens
         min_len = min(g.min_new_tokens, max_len) if g.min_new_tokens else 1

@@ -12,15 +12,12 @@ import fcntl
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
-import queue
 import re
 import sqlite3
-import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -44,6 +41,7 @@ from .translation import (
     translate_texts,
 )
 from .types import Article, Brief, Figure, ModelInfo, Quote, Sentence, Source, Translated
+from .workers import Task, WorkerDied, Workers, default_processes
 
 __all__ = ["Prepared", "prepare", "units_of", "compose", "guard", "run", "RunReport", "Entry", "STATE_DIR"]
 
@@ -292,6 +290,8 @@ class State:
     def __init__(self, path: Path):
         self.db = sqlite3.connect(str(path), timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
+        # a commit lost to a power cut only makes the next run redo that article: no fsync per commit
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, name TEXT UNIQUE NOT NULL, "
             "key TEXT, status TEXT, updated REAL)"
@@ -417,32 +417,80 @@ def run(
 
             translator: Translator | None = None
             load_error: str | None = None
-            chunks = _prepared_chunks(todo, input_dir, options)  # starts preparing in the background
-            if todo:  # load the model meanwhile
-                t0 = time.perf_counter()
-                try:
-                    translator = (translator_factory or load_translator)(spec, options)
-                    report.model = {**asdict(translator.info), "load_s": _since(t0)}
-                except ModelUnavailable as e:
-                    load_error = str(e)
-            for chunk in chunks:
-                prepared = []
-                for outcome in chunk:
-                    if isinstance(outcome, Entry):  # rejected or failed while preparing
-                        state.mark(outcome.path, None, outcome.status)
-                        emit(outcome)
-                    else:
-                        prepared.append(outcome)
-                if not prepared:
-                    continue
-                report.model_error = report.model_error or load_error  # an error only if an article needed it
-                if translator is None:
-                    for _p, rel, _, timings in prepared:
+            with Workers(default_processes(options.workers, len(todo))) as workers:
+                # preparation starts at once, in the workers, while this thread loads the model
+                preparing: deque[tuple[str, Task]] = deque()
+                jobs = iter(todo)
+
+                def top_up() -> None:  # a bounded window of articles in preparation
+                    while len(preparing) < max(8, 4 * workers.processes) and (job := next(jobs, None)):
+                        path, rel, key = job
+                        preparing.append((rel, workers.submit(_prepare_one, path, rel, key, input_dir, options)))
+
+                top_up()
+                if todo:
+                    t0 = time.perf_counter()
+                    try:
+                        translator = (translator_factory or load_translator)(spec, options)
+                        report.model = {**asdict(translator.info), "load_s": _since(t0)}
+                    except ModelUnavailable as e:
+                        load_error = str(e)
+                writing: deque[tuple[str, str, dict, Task]] = deque()
+
+                def finish(rel: str, key: str, timings: dict, task: Task) -> None:
+                    try:
+                        name, flags, render_s = task.result()
+                    except Exception as e:
                         state.mark(rel, None, "failed")
-                        emit(Entry(rel, "failed", "model unavailable (run.json's model_error says why)",
-                                   timings=timings))
-                    continue
-                _translate_and_write(prepared, translator, cache, options, spec, out_dir, names, state, emit)
+                        emit(Entry(rel, "failed", f"{type(e).__name__}: {e}", timings=timings))
+                        return
+                    state.mark(rel, key, "written")
+                    emit(Entry(rel, "written", None, {"md": f"{name}.md", "json": f"{name}.json"},
+                               {**timings, "render_s": render_s}, flags))
+
+                while preparing:
+                    # a chunk: at least a full batch of units if there are that many, and whatever else
+                    # is ready by then, so that the model neither waits for stragglers nor gets crumbs
+                    chunk: list = []
+                    units = 0
+                    floor, cap = options.batch_size, options.batch_size * 8
+                    while preparing and units < cap and (units < floor or preparing[0][1].done()):
+                        rel, task = preparing.popleft()
+                        try:
+                            outcome = task.result()
+                        except WorkerDied as e:
+                            outcome = Entry(rel, "failed", str(e))
+                        top_up()
+                        if isinstance(outcome, Entry):  # rejected or failed while preparing
+                            state.mark(outcome.path, None, outcome.status)
+                            emit(outcome)
+                            continue
+                        chunk.append(outcome)
+                        units += len(outcome[0].units)
+                    if not chunk:
+                        continue
+                    report.model_error = report.model_error or load_error  # an error only if an article needed it
+                    if translator is None:
+                        for _p, rel, _, timings in chunk:
+                            state.mark(rel, None, "failed")
+                            emit(Entry(rel, "failed", "model unavailable (run.json's model_error says why)",
+                                       timings=timings))
+                        continue
+                    first, retry, failures = _translate_chunk(chunk, translator, cache, options)
+                    for p, rel, key, timings in chunk:
+                        if rel in failures:
+                            state.mark(rel, None, "failed")
+                            emit(Entry(rel, "failed", failures[rel], timings=timings))
+                            continue
+                        mine = {ko: first[ko] for ko, _ in p.units if ko in first}
+                        again = {r: retry[r] for ko, figs in p.units if figs and (r := prerender(ko, figs)) in retry}
+                        task = workers.submit(_write_one, p, mine, again, translator.info, spec.warning,
+                                              out_dir, names[rel])
+                        writing.append((rel, key, timings, task))
+                    while writing and writing[0][3].done():
+                        finish(*writing.popleft())
+                while writing:
+                    finish(*writing.popleft())
         finally:
             report.finished = time.time()
             if report.model is None:
@@ -459,7 +507,7 @@ def run(
 
 
 def _prepare_one(path: Path, rel: str, key: str, input_dir: Path, options: BriefOptions):
-    """A Prepared article with its bookkeeping, or the Entry that says why it cannot be one."""
+    """A Prepared article with its bookkeeping, or the Entry that says why it cannot be one. Runs in a worker."""
     t0 = time.perf_counter()
     try:
         p = prepare(path, input_dir, options)
@@ -471,75 +519,14 @@ def _prepare_one(path: Path, rel: str, key: str, input_dir: Path, options: Brief
     return p, rel, key, {"prepare_s": _since(t0)}
 
 
-def _prepare_star(job):
-    return _prepare_one(*job)
-
-
-def _workers(options: BriefOptions, articles: int) -> int:
-    """Processes to prepare articles in: none (a thread) on a small machine or for a few articles."""
-    n = options.workers
-    if n < 0:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        n = min(cores - 2, 16) if cores >= 6 else 0
-    return n if articles >= 4 * max(n, 1) else 0
-
-
-def _prepared_chunks(todo, input_dir: Path, options: BriefOptions):
-    """Chunks of prepared articles, each with enough units for several full batches.
-
-    A background thread, started at once, prepares the chunks while the caller loads the model and
-    translates and writes the chunk before (the model releases the GIL), so reading, cleaning and
-    segmenting mostly hide behind the model.
-    """
-    target = max(64, options.batch_size * 8)  # units per chunk
-    q: queue.Queue = queue.Queue(maxsize=2)
-    stop = threading.Event()
-
-    workers = _workers(options, len(todo))
-
-    def produce() -> None:
-        chunk, units = [], 0
-        pool = None
-        try:
-            if workers:
-                # many cores (a GPU server): prepare in processes, so that a fast model is not kept waiting
-                pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-                jobs = [(path, rel, key, input_dir, options) for path, rel, key in todo]
-                outcomes = pool.map(_prepare_star, jobs, chunksize=2)
-            else:
-                outcomes = (_prepare_one(path, rel, key, input_dir, options) for path, rel, key in todo)
-            for outcome in outcomes:
-                if stop.is_set():
-                    return
-                chunk.append(outcome)
-                if not isinstance(outcome, Entry):
-                    units += len(units_of(outcome[0]))
-                if units >= target:
-                    q.put(chunk)
-                    chunk, units = [], 0
-            if chunk:
-                q.put(chunk)
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
-            q.put(None)
-
-    thread = threading.Thread(target=produce, name="summarize-prepare", daemon=True)
-    thread.start()
-
-    def consume():
-        try:
-            while (chunk := q.get()) is not None:
-                yield chunk
-        finally:
-            stop.set()
-            while thread.is_alive():  # let the producer see `stop` even if the queue is full
-                try:
-                    q.get(timeout=0.1)
-                except queue.Empty:
-                    pass
-
-    return consume()
+def _write_one(p: Prepared, first: dict[str, str], retry: dict[str, str], model: ModelInfo, note: str | None,
+               out_dir: Path, name: str) -> tuple[str, int, float]:
+    """Compose, render and write one brief: (name, flagged summary sentences, seconds). Runs in a worker."""
+    t0 = time.perf_counter()
+    brief = compose(p, first, retry, model, note)
+    atomic_write(out_dir / f"{name}.json", to_json(brief))
+    atomic_write(out_dir / f"{name}.md", to_markdown(brief))
+    return name, sum(1 for _, t in brief.summary if t.flags), _since(t0)
 
 
 def _since(t0: float) -> float:
@@ -550,47 +537,31 @@ def _translate_all(translator, cache, options, texts):
     return translate_texts(translator, texts, cache, options.batch_size, options.max_batch_tokens)
 
 
-def _translate_and_write(prepared, translator, cache, options, spec, out_dir, names, state, emit) -> None:
-    """Translate the units of a chunk of articles together; if that fails, article by article."""
+def _translate_chunk(chunk, translator, cache, options) -> tuple[dict, dict, dict[str, str]]:
+    """English for the units of a chunk of articles, together: (first, retry, failures by article).
+
+    If the batched call fails, the articles are translated one by one, so that one article the
+    model chokes on fails alone.
+    """
     t0 = time.perf_counter()
-    groups: list[list[str]] = [[ko for ko, _ in units_of(p)] for p, *_ in prepared]
+    failures: dict[str, str] = {}
     try:
-        first = _translate_all(translator, cache, options, [t for g in groups for t in g])
-        retry = _translate_all(translator, cache, options, [t for p, *_ in prepared for t in retry_texts(p, first)])
-        per_article = None
+        first = _translate_all(translator, cache, options, [ko for p, *_ in chunk for ko, _ in p.units])
+        retry = _translate_all(translator, cache, options, [t for p, *_ in chunk for t in retry_texts(p, first)])
     except Exception:
         log.warning("batched translation failed; translating article by article", exc_info=True)
-        first, retry, per_article = {}, {}, {}
-        for p, rel, _, _ in prepared:
+        first, retry = {}, {}
+        for p, rel, _, _ in chunk:
             try:
-                f = _translate_all(translator, cache, options, [ko for ko, _ in units_of(p)])
-                r = _translate_all(translator, cache, options, retry_texts(p, f))
+                f = _translate_all(translator, cache, options, [ko for ko, _ in p.units])
+                retry.update(_translate_all(translator, cache, options, retry_texts(p, f)))
                 first.update(f)
-                retry.update(r)
             except Exception as e:
-                per_article[rel] = f"translation failed: {type(e).__name__}: {e}"
-    share = _since(t0) / max(1, len(prepared))
-    for p, rel, key, timings in prepared:
+                failures[rel] = f"translation failed: {type(e).__name__}: {e}"
+    share = _since(t0) / max(1, len(chunk))
+    for _p, _rel, _key, timings in chunk:
         timings["translate_s"] = round(share, 4)
-        if per_article and rel in per_article:
-            state.mark(rel, None, "failed")
-            emit(Entry(rel, "failed", per_article[rel], timings=timings))
-            continue
-        t1 = time.perf_counter()
-        try:
-            brief = compose(p, first, retry, translator.info, spec.warning)
-            name = names[rel]
-            atomic_write(out_dir / f"{name}.json", to_json(brief))
-            atomic_write(out_dir / f"{name}.md", to_markdown(brief))
-        except Exception as e:
-            log.debug("failed to write %s", rel, exc_info=True)
-            state.mark(rel, None, "failed")
-            emit(Entry(rel, "failed", f"{type(e).__name__}: {e}", timings=timings))
-            continue
-        state.mark(rel, key, "written")
-        timings["render_s"] = _since(t1)
-        flags = sum(1 for _, t in brief.summary if t.flags)
-        emit(Entry(rel, "written", None, {"md": f"{name}.md", "json": f"{name}.json"}, timings, flags))
+    return first, retry, failures
 
 
 # --------------------------------------------------------------------------- delivery

@@ -108,9 +108,8 @@ def par_has_space_before(par: str, piece: str) -> bool:
 
 def segment(paragraphs: tuple[str, ...] | list[str]) -> list[Sentence]:
     """Every body sentence, in order, with its paragraph number."""
-    results = kiwi().split_into_sents(list(paragraphs))
     out: list[Sentence] = []
-    for p, (par, sents) in enumerate(zip(paragraphs, results, strict=True)):
-        for text in split_paragraph(par, [s.end for s in sents]):
+    for p, par in enumerate(paragraphs):
+        for text in split_paragraph(par):
             out.append(Sentence(id=len(out), ko=text, paragraph=p))
     return out

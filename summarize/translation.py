@@ -158,7 +158,9 @@ class TranslationCache:
     def __init__(self, path: Path | None):
         self._lock = threading.Lock()
         self.db = sqlite3.connect(str(path) if path else ":memory:", timeout=30, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL") if path else None
+        if path:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # a lost commit costs a retranslation, nothing more
         self.db.execute("CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, en TEXT NOT NULL)")
         self.db.commit()
         self.hits = 0
@@ -221,7 +223,12 @@ def translate_texts(
             pieces_of[t] = split_long(t, lambda s: translator.count_tokens([s])[0], limit)
             log.info("split a %d-token sentence into %d pieces", n, len(pieces_of[t]))
     pieces = list(dict.fromkeys(p for ps in pieces_of.values() for p in ps))
-    lengths = translator.count_tokens(pieces)
+    counted = dict(zip(todo, counts, strict=True))
+    owners: dict[str, list[str]] = {}
+    for t, ps in pieces_of.items():
+        for p in dict.fromkeys(ps):
+            owners.setdefault(p, []).append(t)
+    lengths = [counted[p] if p in counted else translator.count_tokens([p])[0] for p in pieces]
     done: dict[str, str] = {}
     parallel = max(1, getattr(translator, "parallel", 1))  # a model that runs n batches at once gets n at a time
     for idx in batches(lengths, batch_size * parallel, max_batch_tokens * parallel):
@@ -230,8 +237,9 @@ def translate_texts(
         if len(out) != len(src):
             raise RuntimeError(f"model returned {len(out)} translations for {len(src)} inputs")
         done.update(zip(src, (o.strip() for o in out), strict=True))
-        finished = {t: " ".join(done[p] for p in ps) for t, ps in pieces_of.items()
-                    if t not in found and all(p in done for p in ps)}
+        touched = dict.fromkeys(t for p in src for t in owners[p])
+        finished = {t: " ".join(done[p] for p in pieces_of[t]) for t in touched
+                    if all(p in done for p in pieces_of[t])}
         if cache and finished:
             cache.put_many(translator.info, finished)
         found.update(finished)

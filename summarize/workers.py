@@ -1,0 +1,147 @@
+"""Where the work around the model runs: a pool of worker processes, or one background thread.
+
+The run hands preparation (reading → summary chosen) and writing (brief composed, rendered,
+written) to `Workers` and keeps its own thread for the model, so that a fast model is never
+kept waiting by the text stages.
+
+On a machine with many cores the tasks run in processes forked from a `forkserver` that has
+imported the stages and warmed Kiwi once (about a second), so a worker is ready at once and
+shares Kiwi's model with the others instead of loading its own. If the processes cannot start
+at all, the tasks run in a thread; if a worker dies under a task (a crash in native code on a
+strange input), a fresh pool takes the new tasks and each unfinished one runs again in a
+process of its own, so that only the task that kills its process again fails (`WorkerDied`).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+__all__ = ["Workers", "Task", "WorkerDied", "default_processes"]
+
+log = logging.getLogger(__name__)
+
+class WorkerDied(RuntimeError):
+    """The worker process running a task died, and died again when it ran alone."""
+
+
+def default_processes(asked: int, tasks: int) -> int:
+    """Worker processes for `tasks` tasks: `asked` (-1: cores - 2 on 6+ cores); 0 means one thread."""
+    n = asked
+    if n < 0:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        n = min(cores - 2, 16) if cores >= 6 else 0
+    return n if tasks >= 4 * max(n, 1) else 0
+
+
+def _context():
+    """forkserver where there is one (its server warms the stages once), else spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["summarize._warm"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class Task:
+    """One submitted call; `result()` waits for it, re-running it alone if its pool died under it."""
+
+    def __init__(self, workers: Workers, fn: Callable, args: tuple):
+        self.workers, self.fn, self.args = workers, fn, args
+        self.generation = -1
+        self.isolated = False
+        self.future: Future = Future()
+        workers._start(self)
+
+    def done(self) -> bool:
+        return self.future.done()
+
+    def result(self):
+        while True:
+            try:
+                return self.future.result()
+            except BrokenProcessPool:
+                if self.isolated:  # it died alone: it was the cause
+                    raise WorkerDied("a worker process died while handling it, twice") from None
+                self.workers._broken(self.generation)  # gives this task a new future
+
+
+class Workers:
+    """`processes` worker processes, or (0) one thread. Use as a context manager."""
+
+    def __init__(self, processes: int, make_pool: Callable[[int], Executor] | None = None):
+        self.processes = processes
+        self._make_pool = make_pool or (lambda n: ProcessPoolExecutor(n, mp_context=_context()))
+        self._lock = threading.RLock()
+        self._live: set[Task] = set()  # started, and not yet come back (or come back broken)
+        self._results = 0  # tasks that came back from worker processes
+        self.generation = 0
+        self.mode = "thread"
+        self.executor: Executor = ThreadPoolExecutor(1)
+        if processes:
+            try:
+                self.executor, self.mode = self._make_pool(processes), "processes"
+            except OSError as e:  # no semaphores or no fork in this sandbox
+                log.warning("cannot start worker processes (%s); preparing articles in a thread", e)
+
+    def submit(self, fn: Callable, *args) -> Task:
+        return Task(self, fn, args)
+
+    def _start(self, task: Task, isolated: bool = False) -> None:
+        with self._lock:
+            task.generation = self.generation
+            task.isolated = isolated
+            try:
+                if isolated:  # a process of its own: if it dies again, it dies alone
+                    own = self._make_pool(1)
+                    task.future = own.submit(task.fn, *task.args)
+                    task.future.add_done_callback(lambda _f: own.shutdown(wait=False))
+                else:
+                    task.future = self.executor.submit(task.fn, *task.args)
+            except BrokenProcessPool as e:
+                task.future = Future()
+                task.future.set_exception(e)
+            self._live.add(task)
+            task.future.add_done_callback(lambda f, t=task: self._came_back(t, f))
+
+    def _came_back(self, task: Task, future: Future) -> None:
+        if future.cancelled() or isinstance(future.exception(), BrokenProcessPool):
+            return  # stays live: _broken restarts it
+        with self._lock:
+            if task.future is future:
+                self._live.discard(task)
+                self._results += self.mode == "processes"
+
+    def _broken(self, generation: int) -> None:
+        """The pool of `generation` died: replace it (once) and restart every task it had not finished."""
+        with self._lock:
+            if generation != self.generation:
+                return  # replaced already; the task has its new future
+            old = self.executor
+            if self._results == 0:
+                # nothing ever came back: worker processes cannot work here, but a thread can
+                log.warning("worker processes failed; preparing articles in a thread")
+                self.executor, self.mode = ThreadPoolExecutor(1), "thread"
+            else:
+                log.warning("a worker process died; starting a new pool")
+                self.executor = self._make_pool(self.processes)
+            self.generation += 1
+            old.shutdown(wait=False, cancel_futures=True)
+            for t in [t for t in self._live if not t.isolated]:
+                self._live.discard(t)
+                # which of the unfinished tasks killed the pool is unknown: each runs again alone
+                self._start(t, isolated=self.mode == "processes")
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

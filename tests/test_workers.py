@@ -1,0 +1,159 @@
+"""Where the text stages run: worker processes (forked from a warmed server) or a thread, and how
+the run keeps the model busy while they work."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from conftest import SAMPLES, FakeTranslator
+
+import summarize.pipeline as pipeline
+from summarize import BriefOptions, run
+from summarize.workers import WorkerDied, Workers, default_processes
+
+
+def double(x: int) -> int:
+    return 2 * x
+
+
+def die_on_three(x: int) -> int:
+    if x == 3:
+        os._exit(7)  # what a crash in native code looks like from outside
+    return x
+
+
+def test_tasks_run_in_processes_and_come_back_in_order():
+    with Workers(2) as w:
+        tasks = [w.submit(double, i) for i in range(20)]
+        assert [t.result() for t in tasks] == [2 * i for i in range(20)]
+        assert w.mode == "processes"
+        assert w.submit(os.getpid).result() != os.getpid()
+
+
+def test_processes_that_cannot_start_leave_the_work_to_a_thread(caplog):
+    dead = lambda n: ProcessPoolExecutor(n, initializer=os._exit, initargs=(3,))  # noqa: E731
+    with caplog.at_level(logging.WARNING), Workers(2, make_pool=dead) as w:
+        tasks = [w.submit(double, i) for i in range(6)]
+        assert [t.result() for t in tasks] == [0, 2, 4, 6, 8, 10]
+        assert w.mode == "thread" and w.submit(os.getpid).result() == os.getpid()
+    assert "in a thread" in caplog.text
+
+
+def test_a_task_that_kills_its_worker_fails_alone():
+    with Workers(2) as w:
+        assert w.submit(double, 1).result() == 2  # the pool works here
+        tasks = [w.submit(die_on_three, i) for i in range(8)]
+        results = []
+        for t in tasks:
+            try:
+                results.append(t.result())
+            except WorkerDied:
+                results.append("died")
+        assert results == [0, 1, 2, "died", 4, 5, 6, 7]
+        assert w.mode == "processes" and w.submit(double, 5).result() == 10  # a fresh pool took over
+
+
+def test_default_processes():
+    assert default_processes(0, 100) == 0
+    assert default_processes(3, 100) == 3
+    assert default_processes(3, 5) == 0  # too few articles to be worth the processes
+    cores = len(os.sched_getaffinity(0))
+    assert default_processes(-1, 1000) == (min(cores - 2, 16) if cores >= 6 else 0)
+
+
+def test_kiwi_works_in_a_process_forked_after_loading_it():
+    """The workers are forked from a server that has loaded Kiwi: Kiwi must not hold threads across a fork."""
+    from summarize.segmenting import segment
+
+    before = [s.ko for s in segment(["첫 문장이다. 둘째 문장이다."])]
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through its exit code
+        signal.alarm(20)
+        try:
+            ok = [s.ko for s in segment(["첫 문장이다. 둘째 문장이다."])] == before
+        finally:
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert before == ["첫 문장이다.", "둘째 문장이다."]
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+def _articles(folder, n):
+    folder.mkdir()
+    for i in range(n):
+        shutil.copy(SAMPLES / "economy_bok_rate.txt", folder / f"e{i}.txt")
+
+
+def test_the_model_starts_on_the_first_articles_while_the_rest_are_prepared(tmp_path, monkeypatch):
+    _articles(tmp_path / "in", 8)
+    prepared = []
+    real = pipeline._prepare_one
+
+    def slow_after_two(path, rel, *rest):
+        if len(prepared) >= 2:
+            time.sleep(0.3)
+        out = real(path, rel, *rest)
+        prepared.append(rel)
+        return out
+
+    monkeypatch.setattr(pipeline, "_prepare_one", slow_after_two)
+    fake = FakeTranslator()
+    seen_at_first_call = []
+    real_translate = fake.translate_batch
+
+    def translate(texts):
+        if not seen_at_first_call:
+            seen_at_first_call.append(len(prepared))
+        return real_translate(texts)
+
+    fake.translate_batch = translate
+    report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=0, batch_size=4),
+                 translator_factory=lambda spec, options: fake)
+    assert [e.status for e in report.entries] == ["written"] * 8
+    assert seen_at_first_call and seen_at_first_call[0] < 8  # translating began before preparing ended
+    assert len(fake.calls) > 2
+
+
+def test_writing_happens_off_the_model_thread(tmp_path, monkeypatch):
+    _articles(tmp_path / "in", 3)
+    writers = set()
+    real = pipeline._write_one
+
+    def spy(*args):
+        writers.add(threading.get_ident())
+        return real(*args)
+
+    monkeypatch.setattr(pipeline, "_write_one", spy)
+    report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=0),
+                 translator_factory=lambda spec, options: FakeTranslator())
+    assert report.ok and sorted(p.name for p in (tmp_path / "out").glob("e*.md")) == ["e0.md", "e1.md", "e2.md"]
+    assert writers and threading.get_ident() not in writers
+
+
+def test_a_run_whose_worker_processes_fail_still_writes_every_brief(tmp_path, monkeypatch, caplog):
+    _articles(tmp_path / "in", 8)
+    dead = lambda n: ProcessPoolExecutor(n, initializer=os._exit, initargs=(3,))  # noqa: E731
+    monkeypatch.setattr(pipeline, "Workers", lambda n: Workers(n, make_pool=dead))
+    with caplog.at_level(logging.WARNING):
+        report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=2),
+                     translator_factory=lambda spec, options: FakeTranslator())
+    assert [e.status for e in report.entries] == ["written"] * 8
+    assert "in a thread" in caplog.text
+
+
+def test_processes_and_thread_write_the_same_briefs(tmp_path):
+    _articles(tmp_path / "in", 8)
+    for workers in (0, 2):
+        report = run(tmp_path / "in", tmp_path / f"out{workers}", BriefOptions(workers=workers),
+                     translator_factory=lambda spec, options: FakeTranslator())
+        assert [e.status for e in report.entries] == ["written"] * 8
+    for i in range(8):
+        thread = (tmp_path / "out0" / f"e{i}.md").read_text(encoding="utf-8")
+        assert (tmp_path / "out2" / f"e{i}.md").read_text(encoding="utf-8") == thread
+        assert "3.50%" in thread
