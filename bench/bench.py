@@ -182,7 +182,7 @@ def worker_generate(model: Path, sentences: list[str], args) -> dict:
 def worker_project(model: Path, sentences: list[str], args, backend: str) -> dict:
     """The project's translation path: load_translator + translate_texts (no cache).
     `generate` is the transformers backend with generate instead of the static decoder."""
-    from summarize.translation import load_translator, resolve_model, translate_texts
+    from summarize.translation import batch_limits, load_translator, resolve_model, translate_texts
 
     batch = args.gpu_batch if args.device == "cuda" else 64
     decoder = "generate" if backend == "generate" else "auto"
@@ -194,7 +194,7 @@ def worker_project(model: Path, sentences: list[str], args, backend: str) -> dic
     load = time.perf_counter() - t0
 
     def go():
-        translate_texts(tr, sentences, None, options.batch_size, options.max_batch_tokens)
+        translate_texts(tr, sentences, None, *batch_limits(options.batch_size, options.max_batch_tokens, tr.device))
         if args.device == "cuda":
             import torch
 
@@ -207,6 +207,24 @@ def worker_project(model: Path, sentences: list[str], args, backend: str) -> dic
                 backend=tr.info.backend, compute_type=tr.info.compute_type, threads=getattr(tr, "threads", None))
 
 
+def _job_folder(args) -> tuple[Path, Path, int]:
+    """--job-copies copies of samples/, each a different article: a marker in every sentence, so
+    that nothing is translated once for all copies."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-job-"))
+    inbox = tmp / "in"
+    inbox.mkdir()
+    articles = 0
+    for i in range(args.job_copies):
+        tag = _tag(i)
+        for p in sorted((ROOT / "samples").iterdir()):
+            if p.suffix in (".txt", ".md", ".html"):
+                enc = "cp949" if "cp949" in p.name else "utf-8"
+                text = p.read_bytes().decode(enc).replace("다.", f"다({tag}).")
+                (inbox / f"{i:03d}_{p.name}").write_bytes(text.encode(enc))
+                articles += 1
+    return inbox, tmp, articles
+
+
 def worker_job(model: Path, sentences: list[str], args, backend: str) -> dict:
     """The whole brief job on a folder of articles: reading -> briefs written, time in the model apart."""
     from summarize import run
@@ -214,20 +232,7 @@ def worker_job(model: Path, sentences: list[str], args, backend: str) -> dict:
 
     batch = args.gpu_batch if args.device == "cuda" else 64
     options = _options(model, backend, args, batch)
-    tmp = Path(tempfile.mkdtemp(prefix="bench-job-"))
-    inbox = tmp / "in"
-    inbox.mkdir()
-    articles = 0
-    for i in range(args.job_copies):
-        # each copy is a different article: a marker in every sentence, so nothing is translated twice
-        tag = _tag(i)
-        for p in sorted((ROOT / "samples").iterdir()):
-            if p.suffix in (".txt", ".md", ".html"):
-                data = p.read_bytes()
-                enc = "cp949" if "cp949" in p.name else "utf-8"
-                text = data.decode(enc).replace("다.", f"다({tag}).")
-                (inbox / f"{i:03d}_{p.name}").write_bytes(text.encode(enc))
-                articles += 1
+    inbox, tmp, articles = _job_folder(args)
     model_s = [0.0]
     units = [0]
     state = {}
@@ -269,6 +274,67 @@ def worker_job(model: Path, sentences: list[str], args, backend: str) -> dict:
                 backend=state["info"].backend, compute_type=state["info"].compute_type)
 
 
+class SimulatedDevice:
+    """A translator that takes exactly len(texts) / rate seconds per batch and keeps every figure:
+    the whole job against a device of known speed, to see whether the rest of the job keeps up."""
+
+    max_input_tokens = 512
+
+    def __init__(self, rate: float):
+        from summarize.types import ModelInfo
+
+        self.rate = rate
+        self.info = ModelInfo(id="simulated", revision=None, settings={}, backend="simulated", compute_type=None)
+        self.busy = 0.0
+        self.units = 0
+
+    def count_tokens(self, texts):
+        return [len(t) // 2 + 1 for t in texts]
+
+    def translate_batch(self, texts):
+        from summarize.figures import extract_figures
+
+        t0 = time.perf_counter()
+        out = [" ".join(["English"] + [f.en for f in extract_figures(t)]) for t in texts]
+        time.sleep(max(0.0, len(texts) / self.rate - (time.perf_counter() - t0)))  # the GIL is free meanwhile
+        self.busy += time.perf_counter() - t0
+        self.units += len(texts)
+        return out
+
+
+def worker_job_sim(args) -> dict:
+    """The whole job with a simulated device at --sim-rate sentences/s: job rate / device rate."""
+    from summarize import run
+
+    batch = args.gpu_batch if args.device == "cuda" else 64
+    options = _options(Path("simulated/device"), "auto", args, batch)
+    inbox, tmp, articles = _job_folder(args)
+    times, ratios, units = [], [], 0
+    for r in range(args.repeats):
+        sim = SimulatedDevice(args.sim_rate)
+
+        def load(spec, opts, sim=sim):
+            time.sleep(args.sim_load)  # as long as the real model takes to load: what it hides counts as hidden
+            return sim
+
+        t0 = time.perf_counter()
+        report = run(inbox, tmp / f"out{r}", options, translator_factory=load)
+        times.append(time.perf_counter() - t0 - args.sim_load)
+        assert report.ok, report.to_dict()
+        units = sim.units
+        ratios.append((sim.units / times[-1]) / args.sim_rate)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return dict(articles=articles, units=units, times=times, sim_rate=args.sim_rate, vs_device=ratios,
+                load_s=args.sim_load,
+                workers=_workers_used(options, articles))
+
+
+def _workers_used(options, articles: int) -> int:
+    from summarize.workers import default_processes
+
+    return default_processes(options.workers, articles)
+
+
 def worker_convert(model: Path, args) -> dict:
     """The one-off CTranslate2 conversion, in its own process, so that later runs measure a cached one."""
     from summarize.model import convert, ct2_target, weight_type
@@ -292,6 +358,8 @@ def worker(args) -> None:
         out = worker_generate(model, sentences, args)
     elif kind.startswith("project-"):
         out = worker_project(model, sentences, args, kind.split("-", 1)[1])
+    elif kind == "job-sim":
+        out = worker_job_sim(args)
     elif kind.startswith("job-"):
         out = worker_job(model, sentences, args, kind.split("-", 1)[1])
     else:
@@ -308,7 +376,8 @@ def run_worker(kind: str, model: Path, sentences_file: Path, args) -> dict | Non
            str(sentences_file), "--device", args.device, "--new-tokens", str(args.new_tokens),
            "--repeats", str(args.repeats), "--threads", str(args.threads), "--naive-sentences",
            str(args.naive_sentences), "--gpu-batch", str(args.gpu_batch), "--job-copies", str(args.job_copies),
-           "--max-batch-tokens", str(args.max_batch_tokens)]
+           "--max-batch-tokens", str(args.max_batch_tokens), "--sim-rate", str(args.sim_rate or 0),
+           "--sim-load", str(args.sim_load)]
     path = os.pathsep.join(x for x in (str(ROOT), os.environ.get("PYTHONPATH", "")) if x)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": path, "HF_HOME": str(model.parent / "hf")}
     t0 = time.perf_counter()
@@ -349,6 +418,11 @@ def main() -> None:
     ap.add_argument("--max-batch-tokens", type=int, default=4096)
     ap.add_argument("--job-copies", type=int, default=4, help="copies of samples/ in the whole-job folder")
     ap.add_argument("--sentences-x", type=int, default=1, help="repeat the sample sentences (GPU: thousands)")
+    ap.add_argument("--sim-rate", type=float, default=0,
+                    help="job-sim: the simulated device's sentences/s (default: this run's generate on a GPU, "
+                         "CTranslate2 on a CPU)")
+    ap.add_argument("--sim-load", type=float, default=-1,
+                    help="job-sim: seconds the simulated model takes to load (default: the project path's load)")
     ap.add_argument("--paths", nargs="+", default=None, help="which measurements (default: all for the device)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -362,9 +436,9 @@ def main() -> None:
 
         args.threads = default_threads()
 
-    paths = args.paths or (["naive", "generate", "project-transformers", "project-ct2", "job-auto"]
+    paths = args.paths or (["naive", "generate", "project-transformers", "project-ct2", "job-auto", "job-sim"]
                            if args.device == "cpu" else
-                           ["naive", "generate", "project-generate", "project-transformers", "job-auto"])
+                           ["naive", "generate", "project-generate", "project-transformers", "job-auto", "job-sim"])
     work = Path(tempfile.mkdtemp(prefix="summarize-bench-"))
     base = sample_sentences()
     # copies made different (a marker in each), so that no path can translate a sentence once for all
@@ -378,7 +452,15 @@ def main() -> None:
         for arch in args.arch:
             print(f"{arch}: building a random model with the real architecture", file=sys.stderr)
             model = build_model(arch, work / arch / "model")
-            results["archs"][arch] = {k: run_worker(k, model, sentences_file, args) for k in ["convert"] + paths}
+            rs = results["archs"][arch] = {}
+            for k in ["convert"] + paths:
+                if k == "job-sim" and not args.sim_rate:
+                    ref = rs.get("generate" if args.device == "cuda" else "project-ct2")
+                    args.sim_rate = round(_rate(ref) or 1000.0, 1)
+                if k == "job-sim" and args.sim_load < 0:
+                    ref = rs.get("project-transformers" if args.device == "cuda" else "project-ct2") or {}
+                    args.sim_load = round(ref.get("load_s", 0.0), 2)
+                rs[k] = run_worker(k, model, sentences_file, args)
             shutil.rmtree(work / arch, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -424,7 +506,11 @@ def report(results: dict) -> None:
                 notes.append(f"converted once in {conv['times'][0]:.1f} s")
             if r.get("decoder"):
                 notes.append(f"{r['decoder']} decoder")
-            if kind.startswith("job"):
+            if kind == "job-sim":
+                notes.append(f"device simulated at {r['sim_rate']:.0f} sent/s: the job ran at "
+                             f"{statistics.median(r['vs_device']):.2f}× its speed; "
+                             f"{r['workers'] or 'a thread, no'} worker processes")
+            elif kind.startswith("job"):
                 sent = r["units"] / statistics.median(r["times"])
                 gen = _rate(rs.get("generate"))
                 vs = f", {sent / gen:.2f}× generate" if gen else ""

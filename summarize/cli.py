@@ -62,7 +62,7 @@ def main() -> None:
 @click.option("--threads", envvar="SUMMARIZE_THREADS", type=click.IntRange(min=0),
               help="CPU threads (default: 0, half the cores).")
 @click.option("--batch-size", envvar="SUMMARIZE_BATCH_SIZE", type=click.IntRange(min=1),
-              help="Sentences per model call.")
+              help="Sentences per model call (default: 32 on a CPU, 1024 on a GPU).")
 @click.option("--max-sentences", envvar="SUMMARIZE_MAX_SENTENCES", type=click.IntRange(min=1),
               help="Longest summary, in sentences.")
 @click.option("--offline/--online", default=None, envvar="SUMMARIZE_OFFLINE",

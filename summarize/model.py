@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .errors import MissingDependency, ModelUnavailable
-from .translation import ModelSpec, Translator
+from .translation import ModelSpec, Translator, batch_limits
 from .types import ModelInfo
 
 
@@ -477,7 +477,7 @@ class CT2Translator(Translator):
         self.spec = spec
         self.device = device
         self.generation = options.generation
-        self.max_batch_tokens = options.max_batch_tokens
+        self.max_batch_tokens = batch_limits(options.batch_size, options.max_batch_tokens, device)[1]
         self.encodings = Encodings(tokenizer.tokens)
         self.nllb = config.get("model_type") == "m2m_100"
         limits = [config.get("max_position_embeddings")]

@@ -66,8 +66,8 @@ class BriefOptions:
     threads: int = 0  # CPU threads; 0 is half the cores (ct2: parallel batches, transformers: intra-op threads)
     workers: int = -1  # processes that prepare articles; -1: cores - 2 on 6+ cores, else none (a thread)
     decoder: str = "auto"  # transformers greedy decoding: static (CUDA graphs on a GPU), generate, or auto (static on a GPU)
-    batch_size: int = 32  # sentences per model call
-    max_batch_tokens: int = 4096  # source tokens per model call (the sum over the batch)
+    batch_size: int = 0  # sentences per model call; 0: 32 on a CPU, 1024 on a GPU
+    max_batch_tokens: int = 0  # source tokens per model call, padding included; 0: 4096 on a CPU, 65536 on a GPU
     max_sentences: int = 6  # longest summary, in sentences
     max_chars: int = 600  # longest summary, in Korean characters (about a one-minute read in English)
     max_bytes: int = 5_000_000  # larger input files are rejected

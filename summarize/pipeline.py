@@ -36,6 +36,7 @@ from .translation import (
     ModelSpec,
     TranslationCache,
     Translator,
+    batch_limits,
     load_translator,
     resolve_model,
     translate_texts,
@@ -435,6 +436,7 @@ def run(
                         report.model = {**asdict(translator.info), "load_s": _since(t0)}
                     except ModelUnavailable as e:
                         load_error = str(e)
+                limits = batch_limits(options.batch_size, options.max_batch_tokens, getattr(translator, "device", "cpu"))
                 writing: deque[tuple[str, str, dict, Task]] = deque()
 
                 def finish(rel: str, key: str, timings: dict, task: Task) -> None:
@@ -453,7 +455,7 @@ def run(
                     # is ready by then, so that the model neither waits for stragglers nor gets crumbs
                     chunk: list = []
                     units = 0
-                    floor, cap = options.batch_size, options.batch_size * 8
+                    floor, cap = limits[0], limits[0] * 8
                     while preparing and units < cap and (units < floor or preparing[0][1].done()):
                         rel, task = preparing.popleft()
                         try:
@@ -476,7 +478,7 @@ def run(
                             emit(Entry(rel, "failed", "model unavailable (run.json's model_error says why)",
                                        timings=timings))
                         continue
-                    first, retry, failures = _translate_chunk(chunk, translator, cache, options)
+                    first, retry, failures = _translate_chunk(chunk, translator, cache, limits)
                     for p, rel, key, timings in chunk:
                         if rel in failures:
                             state.mark(rel, None, "failed")
@@ -533,11 +535,11 @@ def _since(t0: float) -> float:
     return round(time.perf_counter() - t0, 4)
 
 
-def _translate_all(translator, cache, options, texts):
-    return translate_texts(translator, texts, cache, options.batch_size, options.max_batch_tokens)
+def _translate_all(translator, cache, limits: tuple[int, int], texts):
+    return translate_texts(translator, texts, cache, *limits)
 
 
-def _translate_chunk(chunk, translator, cache, options) -> tuple[dict, dict, dict[str, str]]:
+def _translate_chunk(chunk, translator, cache, limits: tuple[int, int]) -> tuple[dict, dict, dict[str, str]]:
     """English for the units of a chunk of articles, together: (first, retry, failures by article).
 
     If the batched call fails, the articles are translated one by one, so that one article the
@@ -546,15 +548,15 @@ def _translate_chunk(chunk, translator, cache, options) -> tuple[dict, dict, dic
     t0 = time.perf_counter()
     failures: dict[str, str] = {}
     try:
-        first = _translate_all(translator, cache, options, [ko for p, *_ in chunk for ko, _ in p.units])
-        retry = _translate_all(translator, cache, options, [t for p, *_ in chunk for t in retry_texts(p, first)])
+        first = _translate_all(translator, cache, limits, [ko for p, *_ in chunk for ko, _ in p.units])
+        retry = _translate_all(translator, cache, limits, [t for p, *_ in chunk for t in retry_texts(p, first)])
     except Exception:
         log.warning("batched translation failed; translating article by article", exc_info=True)
         first, retry = {}, {}
         for p, rel, _, _ in chunk:
             try:
-                f = _translate_all(translator, cache, options, [ko for ko, _ in p.units])
-                retry.update(_translate_all(translator, cache, options, retry_texts(p, f)))
+                f = _translate_all(translator, cache, limits, [ko for ko, _ in p.units])
+                retry.update(_translate_all(translator, cache, limits, retry_texts(p, f)))
                 first.update(f)
             except Exception as e:
                 failures[rel] = f"translation failed: {type(e).__name__}: {e}"

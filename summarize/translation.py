@@ -103,6 +103,13 @@ def load_translator(spec: ModelSpec, options) -> Translator:
 # --------------------------------------------------------------------------- batching
 
 
+def batch_limits(batch_size: int, max_batch_tokens: int, device: str) -> tuple[int, int]:
+    """Sentences and source tokens per model call: as set, or (0) what suits the device.
+    A GPU idles on small batches; a CPU gains nothing past a few dozen sentences."""
+    gpu = device == "cuda"
+    return batch_size or (1024 if gpu else 32), max_batch_tokens or (65536 if gpu else 4096)
+
+
 def batches(lengths: list[int], batch_size: int, max_tokens: int) -> Iterator[list[int]]:
     """Indices grouped into batches, shortest first.
 

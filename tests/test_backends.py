@@ -135,3 +135,26 @@ def test_models_convert_and_pull_commands(tiny_model_dir):
     assert "error: model Helsinki-NLP/opus-mt-ko-en is not in the Hugging Face cache" in r.stderr
     r = CliRunner().invoke(main, ["models", "pull", "nope"])
     assert r.exit_code == 2 and "valid aliases" in r.output
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ct2"])
+def test_each_text_is_tokenized_once(tiny_model_dir, backend):
+    from summarize.translation import translate_texts
+
+    tr = load_translator(resolve_model(str(tiny_model_dir)), options(tiny_model_dir, backend))
+    encoded: list[str] = []
+    real = tr.encodings.encode
+    tr.encodings.encode = lambda texts: (encoded.extend(texts), real(texts))[1]
+    out = translate_texts(tr, SENTENCES * 3, None, batch_size=2, max_batch_tokens=10_000)
+    assert sorted(encoded) == sorted(SENTENCES) and set(out) == set(SENTENCES)
+    assert tr.encodings.kept == {}  # handed over to the batches, not kept
+
+
+def test_padding_by_hand_matches_the_tokenizer(tiny_model_dir):
+    hf = load_translator(resolve_model(str(tiny_model_dir)), options(tiny_model_dir, "transformers"))
+    hf.count_tokens(SENTENCES)
+    mine = hf.encode(SENTENCES)
+    theirs = hf.tokenizer(SENTENCES, return_tensors="pt", padding=True)
+    assert mine["input_ids"].tolist() == theirs["input_ids"].tolist()
+    assert mine["attention_mask"].tolist() == theirs["attention_mask"].tolist()
+    assert 0 in mine["attention_mask"].tolist()[1]  # there was padding to do

@@ -96,3 +96,12 @@ def test_a_parallel_model_gets_that_many_batches_at_once():
     texts = [f"문장 {i}번이다." for i in range(40)]
     translate_texts(fake, texts, batch_size=8, max_batch_tokens=10_000)
     assert [len(c) for c in fake.calls] == [16, 16, 8]
+
+
+def test_batch_limits_follow_the_device_unless_set():
+    from summarize.translation import batch_limits
+
+    assert batch_limits(0, 0, "cpu") == (32, 4096)
+    assert batch_limits(0, 0, "cuda") == (1024, 65536)
+    assert batch_limits(8, 0, "cuda") == (8, 65536)
+    assert batch_limits(0, 500, "cpu") == (32, 500)
