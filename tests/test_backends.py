@@ -158,3 +158,15 @@ def test_padding_by_hand_matches_the_tokenizer(tiny_model_dir):
     assert mine["input_ids"].tolist() == theirs["input_ids"].tolist()
     assert mine["attention_mask"].tolist() == theirs["attention_mask"].tolist()
     assert 0 in mine["attention_mask"].tolist()[1]  # there was padding to do
+
+
+def test_marian_text_goes_through_sentencepiece_as_marian_tokenizer_would(tiny_model_dir):
+    hf = load_translator(resolve_model(str(tiny_model_dir)), options(tiny_model_dir, "transformers"))
+    assert hf.spm is not None
+    hf.count_tokens(SENTENCES)
+    ids = hf.generate_ids(SENTENCES)
+    hf.count_tokens(SENTENCES)
+    assert hf.translate_batch(SENTENCES) == hf.tokenizer.batch_decode(ids, skip_special_tokens=True)
+    every = [list(range(len(hf.spm.vocab)))[i::7] for i in range(7)]  # each id once, specials included
+    assert [hf.spm.text([hf.pieces[i] for i in row]) for row in every] == hf.tokenizer.batch_decode(
+        every, skip_special_tokens=True)

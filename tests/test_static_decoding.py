@@ -66,3 +66,11 @@ def test_auto_uses_static_decoding_only_on_a_gpu(tiny_model_dir):
     tr = load_translator(resolve_model(str(tiny_model_dir)),
                          BriefOptions(backend="transformers", device="cpu", generation=g))
     assert tr.static is None
+
+
+def test_only_a_few_batch_shapes_keep_their_state(tiny_model_dir):
+    ref, fast = pair(tiny_model_dir)
+    for n in range(1, len(TEXTS) + 1):  # five batch sizes, five shapes
+        assert torch.equal(fast.generate_ids(TEXTS[:n]), ref.generate_ids(TEXTS[:n]))
+    assert len(fast.static.graphs) == fast.static.keep < len(TEXTS)
+    assert (len(TEXTS), max(len(x) for x in fast.encodings.encode(TEXTS))) in fast.static.graphs  # the latest kept
