@@ -96,6 +96,11 @@ class DeliveryLog:
             "CREATE TABLE IF NOT EXISTS deliveries (channel TEXT, recipient TEXT, item TEXT, digest TEXT, "
             "sent REAL, PRIMARY KEY (channel, recipient, digest))"
         )
+        # the messages of an item sent in several (a long brief on Slack), each with its id (Slack's ts)
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS delivery_parts (channel TEXT, recipient TEXT, digest TEXT, part INTEGER, "
+            "ref TEXT, sent REAL, PRIMARY KEY (channel, recipient, digest, part))"
+        )
         self.db.commit()
 
     def sent(self, channel: str, recipient: str, item: Item) -> bool:
@@ -106,6 +111,17 @@ class DeliveryLog:
     def record(self, channel: str, recipient: str, item: Item) -> None:
         self.db.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)",
                         (channel, recipient, item.name, item.digest, time.time()))
+        self.db.commit()
+
+    def parts(self, channel: str, recipient: str, item: Item) -> dict[int, str | None]:
+        """The parts of `item` already sent to `recipient`: part number -> its message id."""
+        rows = self.db.execute("SELECT part, ref FROM delivery_parts WHERE channel = ? AND recipient = ? AND digest = ?",
+                               (channel, recipient, item.digest)).fetchall()
+        return dict(rows)
+
+    def record_part(self, channel: str, recipient: str, item: Item, part: int, ref: str | None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO delivery_parts VALUES (?, ?, ?, ?, ?, ?)",
+                        (channel, recipient, item.digest, part, ref, time.time()))
         self.db.commit()
 
     def close(self) -> None:

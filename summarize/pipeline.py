@@ -597,7 +597,7 @@ def send_slack(out_dir: Path, target, each: bool = False, dry_run: bool = False,
                policy=None, sleep=time.sleep) -> list:
     """Post the digest (or each brief) of the last run to Slack. A dry run writes the JSON payloads to
     OUT_DIR/outbox/slack/ instead."""
-    from .delivery import Outcome, RetryPolicy, deliver, items_to_send, with_retries
+    from .delivery import DeliveryLog, Outcome, RetryPolicy, deliver, items_to_send, with_retries
     from .slack import messages_for, post
 
     items = items_to_send(out_dir, each)
@@ -613,14 +613,26 @@ def send_slack(out_dir: Path, target, each: bool = False, dry_run: bool = False,
         return out
     policy = policy or RetryPolicy()
 
-    def one(item, _recipient) -> int:
+    def one(item, recipient) -> int:
+        """Each message of the item that has not gone yet: a re-run after a failure part-way through
+        posts only the rest, into the first message's thread."""
         attempts, ts = 0, None
-        for payload in messages_for(item):
-            def send(p=payload):
-                nonlocal ts
-                got = post(target, p, ts)
-                ts = ts or got  # the rest of a long brief goes into the first message's thread
-            attempts += with_retries(send, policy, f"Slack {target.name}", sleep)
+        logbook = DeliveryLog(out_dir)
+        try:
+            done = {} if resend else logbook.parts("slack", recipient, item)
+            for n, payload in enumerate(messages_for(item), 1):
+                if n in done:
+                    ts = ts or done[n]
+                    continue
+
+                def send(p=payload, n=n):
+                    nonlocal ts
+                    got = post(target, p, ts)
+                    logbook.record_part("slack", recipient, item, n, got)
+                    ts = ts or got  # the rest of a long brief goes into the first message's thread
+                attempts += with_retries(send, policy, f"Slack {target.name}", sleep)
+        finally:
+            logbook.close()
         return attempts
 
     return deliver(items, [target.name], "slack", one, out_dir, resend)

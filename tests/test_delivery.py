@@ -236,7 +236,7 @@ class SlackStandIn(BaseHTTPRequestHandler):
         payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8"))
         check_block_kit(payload)
         status, headers, body = self.script.pop(0) if self.script else (200, {}, None)
-        if status == 200:
+        if status == 200 and '"ok": false' not in (body or ""):  # what Slack took
             type(self).received.append((self.path, dict(self.headers), payload))
         if body is None:
             body = json.dumps({"ok": True, "ts": f"17.{len(self.received)}"}) if "chat.postMessage" in self.path \
@@ -316,6 +316,27 @@ def test_token_mode_threads_a_long_brief(out, slack, monkeypatch):
     first_ts = f"17.{[p for _, _, p in slack.received].index(seed[0][1]) + 1}"
     assert "thread_ts" not in seed[0][1] and all(p["thread_ts"] == first_ts for _, p in seed[1:])
     assert "xoxb-test" not in r.output + r.stderr
+
+
+def test_a_long_brief_that_failed_part_way_posts_only_the_rest(out, slack):
+    data = json.loads((out / "seed_shenzhen_hongkong.json").read_text(encoding="utf-8"))
+    data["summary"] = data["summary"] * 12  # several messages
+    (out / "seed_shenzhen_hongkong.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for p in out.glob("*.json"):
+        if p.name not in ("seed_shenzhen_hongkong.json", "run.json", "digest.json"):
+            p.unlink()
+    target = SlackTarget(token="xoxb-test", channel="#briefs", api=__import__("os").environ["SUMMARIZE_SLACK_API"])
+    slack.script = [(200, {}, None), (200, {}, json.dumps({"ok": False, "error": "channel_is_archived"}))]
+    first = send_slack(out, target, each=True, policy=NO_WAIT)
+    assert [o.status for o in first] == ["failed"] and len(slack.received) == 1
+    head_ts = "17.1"
+    second = send_slack(out, target, each=True, policy=NO_WAIT)
+    assert [o.status for o in second] == ["sent"]
+    posted = [p for _, _, p in slack.received]
+    assert len(posted) >= 2 and posted.count(posted[0]) == 1  # the first message was not posted again
+    assert all(p["thread_ts"] == head_ts for p in posted[1:])
+    third = send_slack(out, target, each=True, policy=NO_WAIT)
+    assert [o.status for o in third] == ["skipped"] and len(slack.received) == len(posted)
 
 
 def test_split_never_cuts_a_text():
