@@ -454,12 +454,14 @@ def main() -> None:
             model = build_model(arch, work / arch / "model")
             rs = results["archs"][arch] = {}
             for k in ["convert"] + paths:
-                if k == "job-sim" and not args.sim_rate:
-                    ref = rs.get("generate" if args.device == "cuda" else "project-ct2")
-                    args.sim_rate = round(_rate(ref) or 1000.0, 1)
-                if k == "job-sim" and args.sim_load < 0:
-                    ref = rs.get("project-transformers" if args.device == "cuda" else "project-ct2") or {}
-                    args.sim_load = round(ref.get("load_s", 0.0), 2)
+                if k == "job-sim":  # as fast as this architecture's reference path, unless told
+                    ref = rs.get("generate" if args.device == "cuda" else "project-ct2") or {}
+                    load = rs.get("project-transformers" if args.device == "cuda" else "project-ct2") or {}
+                    sim = argparse.Namespace(**vars(args))
+                    sim.sim_rate = args.sim_rate or round(_rate(ref) or 1000.0, 1)
+                    sim.sim_load = args.sim_load if args.sim_load >= 0 else round(load.get("load_s", 0.0), 2)
+                    rs[k] = run_worker(k, model, sentences_file, sim)
+                    continue
                 rs[k] = run_worker(k, model, sentences_file, args)
             shutil.rmtree(work / arch, ignore_errors=True)
     finally:

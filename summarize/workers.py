@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -48,6 +49,23 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
+def _watch(parent: int) -> None:
+    """In a worker: exit once the process that started the pool is gone. Killed outright (SIGKILL, the
+    OOM killer, a cron timeout), it cannot stop its workers, and they would wait for work forever."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # a process of another user took the id: ours is gone
+                os._exit(1)
+
+    threading.Thread(target=loop, name="summarize-watch", daemon=True).start()
+
+
 class Task:
     """One submitted call; `result()` waits for it, re-running it alone if its pool died under it."""
 
@@ -76,7 +94,8 @@ class Workers:
 
     def __init__(self, processes: int, make_pool: Callable[[int], Executor] | None = None):
         self.processes = processes
-        self._make_pool = make_pool or (lambda n: ProcessPoolExecutor(n, mp_context=_context()))
+        self._make_pool = make_pool or (lambda n: ProcessPoolExecutor(
+            n, mp_context=_context(), initializer=_watch, initargs=(os.getpid(),)))
         self._lock = threading.RLock()
         self._live: set[Task] = set()  # started, and not yet come back (or come back broken)
         self._results = 0  # tasks that came back from worker processes

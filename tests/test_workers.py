@@ -157,3 +157,30 @@ def test_processes_and_thread_write_the_same_briefs(tmp_path):
         thread = (tmp_path / "out0" / f"e{i}.md").read_text(encoding="utf-8")
         assert (tmp_path / "out2" / f"e{i}.md").read_text(encoding="utf-8") == thread
         assert "3.50%" in thread
+
+
+def test_workers_exit_when_the_run_is_killed_outright():
+    import subprocess
+    import sys
+
+    script = ("import os, time\nfrom summarize.workers import Workers\nw = Workers(2)\n"
+              "print(*{w.submit(os.getpid).result() for _ in range(6)}, flush=True)\ntime.sleep(120)\n")
+    run_ = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    pids = [int(p) for p in run_.stdout.readline().split()]
+    assert pids and run_.pid not in pids
+    run_.kill()  # SIGKILL: no chance to shut its pool down
+    run_.wait()
+    deadline = time.time() + 15
+    alive = pids
+    while alive and time.time() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in pids if _running(p)]
+    assert alive == []
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
