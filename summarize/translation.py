@@ -179,21 +179,26 @@ class TranslationCache:
                           ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
+    # Each SQLite step lets other threads take the GIL, and getting it back can take a switch
+    # interval (5 ms) while a busy thread holds it; so a lookup or a store is one statement of one
+    # step, the keys and rows travelling as JSON, not a step per row.
+
     def get_many(self, info: ModelInfo, texts: Iterable[str]) -> dict[str, str]:
-        out = {}
+        by_key = {self.key(info, t): t for t in texts}
+        if not by_key:
+            return {}
         with self._lock:
-            for t in texts:
-                row = self.db.execute("SELECT en FROM translations WHERE key = ?", (self.key(info, t),)).fetchone()
-                if row:
-                    out[t] = row[0]
-        return out
+            (found,) = self.db.execute(
+                "SELECT json_group_object(t.key, t.en) FROM json_each(?) AS k JOIN translations AS t ON t.key = k.value",
+                (json.dumps(list(by_key)),),
+            ).fetchone()
+        return {by_key[k]: en for k, en in json.loads(found or "{}").items()}
 
     def put_many(self, info: ModelInfo, pairs: dict[str, str]) -> None:
+        rows = {self.key(info, k): v for k, v in pairs.items()}
         with self._lock:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO translations (key, en) VALUES (?, ?)",
-                [(self.key(info, k), v) for k, v in pairs.items()],
-            )
+            self.db.execute("INSERT OR REPLACE INTO translations (key, en) SELECT key, value FROM json_each(?)",
+                            (json.dumps(rows, ensure_ascii=False),))
             self.db.commit()
 
     def close(self) -> None:
