@@ -165,7 +165,8 @@ def test_workers_exit_when_the_run_is_killed_outright():
 
     script = ("import os, time\nfrom summarize.workers import Workers\nw = Workers(2)\n"
               "print(*{w.submit(os.getpid).result() for _ in range(6)}, flush=True)\ntime.sleep(120)\n")
-    run_ = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    quiet = {**os.environ, "PYTHONWARNINGS": "ignore"}  # its resource tracker would warn of the semaphores left
+    run_ = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=quiet)
     pids = [int(p) for p in run_.stdout.readline().split()]
     assert pids and run_.pid not in pids
     run_.kill()  # SIGKILL: no chance to shut its pool down
