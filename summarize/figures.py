@@ -279,6 +279,11 @@ _MACHINE_BEFORE = ("차량", "버스", "택시", "트럭", "자동차", "승용�
 
 _PERIODS = {"오전": "a.m.", "오후": "p.m.", "새벽": "a.m.", "아침": "a.m.", "낮": "p.m.", "저녁": "p.m.", "밤": "p.m."}
 
+# Vulgar fractions: 5⅓이닝 (innings pitched), 지분 ½
+VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5), "⅗": (3, 5),
+          "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)}
+_VULGAR_RE = "[" + "".join(VULGAR) + "]"
+
 # --------------------------------------------------------------------------- patterns
 
 _NOT_AFTER_LATIN = r"(?<![A-Za-z\d.,])"  # 코로나19 is fine, 5G / 3D / COVID-19 not a figure start
@@ -303,6 +308,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?:\s?(?P<half>반)|\s?(?P<mi>\d{1,2})분)?(?:\s?(?P<s>\d{1,2})초)?"
     )),
     ("fraction", re.compile(r"(?<![\d.])(?P<a>\d+)분의\s?(?P<b>\d+)")),
+    # 9초58: a race time in seconds and hundredths (9.58 s)
+    ("race_time", re.compile(r"(?<![\d.])(?P<s>\d{1,2})초(?P<c>\d{2})(?!\d)")),
+    ("vulgar", re.compile(rf"(?<![\d.])(?:(?P<n>\d+)\s?)?(?P<f>{_VULGAR_RE})(?:\s?(?P<u>{_UNIT_RE}))?")),
     ("article", re.compile(r"제\s?(?P<n>\d+)\s?조(?:\s?(?P<k>\d+)\s?항)?")),
     ("ordinal_je", re.compile(r"제\s?(?P<n>\d+)(?P<u>" + _ORD_RE + r"|회|대|편|부|장|권|기|차)?")),
     (
@@ -610,6 +618,20 @@ def _fig_from(kind: str, text: str, m: re.Match) -> dict | None:
     if kind == "fraction":
         a, b = int(g["a"]), int(g["b"])
         return _mk(text, m.start(), m.end(), en=f"{b}/{a}", kind="fraction", tokens=[str(a), str(b)])
+    if kind == "race_time":
+        s = Decimal(f"{g['s']}.{g['c']}")
+        return _mk(text, m.start(), m.end(), value=_plain(s), unit="seconds", en=f"{s} seconds", kind="duration",
+                   required=[(canon(s),)], tokens=[canon(s), g["s"], g["c"]])
+    if kind == "vulgar":
+        a, b = VULGAR[g["f"]]
+        whole = int(g["n"]) if g["n"] else 0
+        u = g["u"] if g["u"] and _unit_ok(text, m.end("u"), g["u"]) else None
+        n = f"{whole} {a}/{b}" if whole else f"{a}/{b}"
+        en = UNITS[u][1].format(n=n) if u else n
+        required = ([(str(whole),)] if whole else []) + [(f"frac:{a}/{b}",)]
+        return _mk(text, m.start(), m.end("u") if u else m.end("f"), value=round(whole + a / b, 4),
+                   unit=UNITS[u][0] if u else None, en=en, kind=UNITS[u][2] if u else "fraction",
+                   required=required, tokens=[str(whole), str(a), str(b), f"frac:{a}/{b}"])
     if kind == "article":
         n = int(g["n"])
         en = f"Article {n}" + (f"({g['k']})" if g["k"] else "")
@@ -687,9 +709,27 @@ _EN_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTH_TOKENS, key=len, reverse=
 _KO_NUM = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
+_EN_FRAC = re.compile(rf"(?<![\d/])(?P<a>\d)/(?P<b>\d)(?![\d/])|(?P<v>{_VULGAR_RE})"
+                      r"|\b(?P<w>(?:one|a)[- ](?:half|third|quarter|fourth|fifth|sixth|eighth)|two[- ]thirds"
+                      r"|three[- ](?:quarters|fourths|fifths|eighths))\b", re.I)
+_EN_FRAC_WORDS = {"half": "1/2", "third": "1/3", "quarter": "1/4", "fourth": "1/4", "fifth": "1/5", "sixth": "1/6",
+                  "eighth": "1/8", "two thirds": "2/3", "three quarters": "3/4", "three fourths": "3/4",
+                  "three fifths": "3/5", "three eighths": "3/8"}
+
+
 def english_tokens(text: str) -> list[str]:
-    """Number tokens of an English text: `2 trillion` -> `2000000000000`, `May` -> `month:5`."""
+    """Number tokens of an English text: `2 trillion` -> `2000000000000`, `May` -> `month:5`,
+    `1/3`, `⅓` or `one third` -> `frac:1/3` (besides its digits)."""
     toks = []
+    for m in _EN_FRAC.finditer(text):
+        if m.group("v"):
+            a, b = VULGAR[m.group("v")]
+            toks.append(f"frac:{a}/{b}")
+        elif m.group("w"):
+            w = re.sub(r"^(?:one|a)[- ]", "", m.group("w").lower()).replace("-", " ")
+            toks.append(f"frac:{_EN_FRAC_WORDS[w]}")
+        else:
+            toks.append(f"frac:{m.group('a')}/{m.group('b')}")
     for m in _EN_NUM.finditer(text):
         d = Decimal(m.group("n").replace(",", "") + (m.group("f") or ""))
         if m.group("s"):
@@ -717,7 +757,7 @@ def check_english(ko: str, figures: list[Figure], en: str) -> tuple[list[Figure]
         allowed.update(f.tokens)
         for alts in f.required:
             allowed.update(alts)
-    extra = [t for t in english_tokens(en) if t not in allowed and not t.startswith("month:")]
+    extra = [t for t in english_tokens(en) if t not in allowed and not t.startswith(("month:", "frac:"))]
     return missing, list(dict.fromkeys(extra))
 
 

@@ -31,6 +31,11 @@ CASES = [
     ("수출액은 20억 달러다.", "20억 달러", 2_000_000_000, "$2 billion"),
     ("적자는 3천억원에 달했다.", "3천억원", 300_000_000_000, "300 billion won"),
     ("가격은 $300이다.", "$300", 300, "$300"),
+    # race times and vulgar fractions
+    ("볼트는 9초58의 세계기록을 세웠다.", "9초58", 9.58, "9.58 seconds"),
+    ("3분31초45로 우승했다.", "31초45", 31.45, "31.45 seconds"),
+    ("류현진은 5⅓이닝 동안 2실점했다.", "5⅓이닝", 5.3333, "5 1/3 innings"),
+    ("지분 ½을 넘겼다.", "½", 0.5, "1/2"),
     # counters
     ("전국 120곳에서 열렸다.", "120곳", 120, "120 places"),
     ("사고는 15건이었다.", "15건", 15, "15 cases"),
@@ -193,7 +198,9 @@ def test_format_number(value, en):
      ("founded in May 2018", ["2018", "month:5"]),
      ("up 3.5% from 5.00", ["3.5", "5"]),
      ("the 4th industrial revolution", ["4"]),
-     ("It may grow.", [])],
+     ("It may grow.", []),
+     ("5 1/3 innings, ⅔ of them", ["frac:1/3", "frac:2/3", "5", "1", "3"]),
+     ("two-thirds and a half", ["frac:2/3", "frac:1/2"])],
 )
 def test_english_tokens(en, tokens):
     assert english_tokens(en) == tokens
@@ -207,6 +214,16 @@ def test_check_english_finds_dropped_and_invented_numbers():
     assert extra == ["7"]
     missing, extra = check_english(ko, figs, "Cyberport has 260 thousand m² of land, 100,000 m² in all.")
     assert missing == [] and extra == []
+
+
+def test_a_fraction_must_keep_its_fraction():
+    ko = "류현진은 5⅓이닝 동안 2실점했다."
+    figs = extract_figures(ko)
+    for en in ("Ryu gave up 2 runs in 5 1/3 innings.", "Ryu gave up 2 runs in 5⅓ innings.",
+               "Ryu gave up 2 runs in 5 and one-third innings."):
+        assert check_english(ko, figs, en) == ([], [])
+    missing, _ = check_english(ko, figs, "Ryu gave up 2 runs in 5 innings.")
+    assert [f.text for f in missing] == ["5⅓이닝"]
 
 
 def test_prerender_writes_the_number_out():
