@@ -42,7 +42,7 @@ from .translation import (
     translate_texts,
 )
 from .types import Article, Brief, Figure, ModelInfo, Quote, Sentence, Source, Translated
-from .workers import Task, WorkerDied, Workers, default_processes
+from .workers import Task, Workers, default_processes
 
 __all__ = ["Prepared", "prepare", "units_of", "compose", "guard", "run", "RunReport", "Entry", "STATE_DIR"]
 
@@ -460,8 +460,8 @@ def run(
                         rel, task = preparing.popleft()
                         try:
                             outcome = task.result()
-                        except WorkerDied as e:
-                            outcome = Entry(rel, "failed", str(e))
+                        except Exception as e:  # its worker died twice (WorkerDied), or its result was unreadable
+                            outcome = Entry(rel, "failed", f"{type(e).__name__}: {e}")
                         top_up()
                         if isinstance(outcome, Entry):  # rejected or failed while preparing
                             state.mark(outcome.path, None, outcome.status)

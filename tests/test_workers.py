@@ -185,3 +185,26 @@ def _running(pid: int) -> bool:
             return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie has exited
     except FileNotFoundError:
         return False
+
+
+_real_prepare_one = pipeline._prepare_one
+
+
+def crash_on_e3(path, rel, *rest):
+    if rel == "e3.txt":
+        os._exit(9)  # a crash in native code, as far as the run can tell
+    return _real_prepare_one(path, rel, *rest)
+
+
+def test_an_article_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+    import multiprocessing
+
+    _articles(tmp_path / "in", 8)
+    monkeypatch.setattr(pipeline, "_prepare_one", crash_on_e3)  # forked workers inherit the patch
+    fork = lambda n: ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"))  # noqa: E731
+    monkeypatch.setattr(pipeline, "Workers", lambda n: Workers(n, make_pool=fork))
+    report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=2),
+                 translator_factory=lambda spec, options: FakeTranslator())
+    status = {e.path: (e.status, e.reason) for e in report.entries}
+    assert status.pop("e3.txt") == ("failed", "WorkerDied: a worker process died while handling it, twice")
+    assert set(status.values()) == {("written", None)} and len(status) == 7
