@@ -64,7 +64,7 @@ class BriefOptions:
     backend: str = "auto"  # auto (CTranslate2 where it works, else transformers), transformers or ct2
     compute_type: str = "auto"  # auto (ct2: int8 on CPU, float16 on GPU; transformers: float32 on CPU, float16 on GPU)
     threads: int = 0  # CPU threads; 0 is half the cores (ct2: parallel batches, transformers: intra-op threads)
-    workers: int = -1  # processes that prepare articles; -1: cores - 2 on 6+ cores, else none (a thread)
+    workers: int = -1  # processes that prepare articles and write briefs; -1: cores - 2 on 6+ cores, else a thread
     decoder: str = "auto"  # transformers greedy decoding: static (CUDA graphs on a GPU), generate, or auto (static on a GPU)
     batch_size: int = 0  # sentences per model call; 0: 32 on a CPU, 1024 on a GPU
     max_batch_tokens: int = 0  # source tokens per model call, padding included; 0: 4096 on a CPU, 65536 on a GPU
