@@ -4,7 +4,11 @@ No real weights can be downloaded where this runs, so it builds randomly initial
 the real architectures of the two opus-mt models and forces a fixed output length (min = max new
 tokens), which gives every engine the same work. Inputs are the body sentences of samples/.
 
-Each measurement runs in its own process, so that peak RSS and thread settings are its own.
+Each measurement runs in its own process, so that peak RSS and thread settings are its own:
+naive (one sentence at a time, fp32), generate (batched), project-transformers / project-ct2 (the
+project's paths), job-auto (the whole brief job, reading to briefs written, with the time in the
+model apart) and job-sim (the whole job against a simulated device exactly as fast as the reference
+path, `generate` on a GPU and CTranslate2 on a CPU: whether everything around the model keeps up).
 
     python bench/bench.py [--arch base big] [--device cpu|cuda] [--new-tokens 40] [--repeats 3]
 
