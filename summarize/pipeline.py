@@ -450,13 +450,14 @@ def run(
                     emit(Entry(rel, "written", None, {"md": f"{name}.md", "json": f"{name}.json"},
                                {**timings, "render_s": render_s}, flags))
 
+                # a chunk: at least a full batch of units if there are that many, and whatever else is
+                # ready by then, up to 8 batches (room for sorting by length), so that the model neither
+                # waits for stragglers nor gets crumbs (a last batch of a few joins the one before)
+                floor = limits[0] * max(1, getattr(translator, "parallel", 1))
                 while preparing:
-                    # a chunk: at least a full batch of units if there are that many, and whatever else
-                    # is ready by then, so that the model neither waits for stragglers nor gets crumbs
                     chunk: list = []
                     units = 0
-                    floor, cap = limits[0], limits[0] * 8
-                    while preparing and units < cap and (units < floor or preparing[0][1].done()):
+                    while preparing and units < 8 * floor and (units < floor or preparing[0][1].done()):
                         rel, task = preparing.popleft()
                         try:
                             outcome = task.result()

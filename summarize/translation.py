@@ -115,20 +115,29 @@ def batches(lengths: list[int], batch_size: int, max_tokens: int) -> Iterator[li
 
     A batch holds at most `batch_size` items and at most `max_tokens` tokens counted
     with padding (longest item x items), so that one long sentence does not drag a
-    whole batch of short ones into a huge padded tensor.
+    whole batch of short ones into a huge padded tensor. A last batch of a few items
+    (an eighth of a batch at most) joins the one before if the tokens allow: a model
+    call costs much the same for 10 sentences as for 100.
     """
     order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    out: list[list[int]] = []
     batch: list[int] = []
     longest = 0
     for i in order:
         n = max(1, lengths[i])
         if batch and (len(batch) >= batch_size or max(longest, n) * (len(batch) + 1) > max_tokens):
-            yield batch
+            out.append(batch)
             batch, longest = [], 0
         batch.append(i)
         longest = max(longest, n)
     if batch:
-        yield batch
+        if out and len(batch) <= batch_size // 8 and len(out[-1]) == batch_size:
+            joined = out[-1] + batch
+            if max(lengths[i] for i in joined) * len(joined) <= max_tokens:
+                out[-1], batch = joined, []
+        if batch:
+            out.append(batch)
+    yield from out
 
 
 _BREAKS = [re.compile(p) for p in (r"(?<=[.!?])\s+", r"(?<=[,;:])\s+", r"(?<=[며고서면])\s+", r"\s+")]

@@ -48,6 +48,13 @@ def test_batches_limit_items_and_padded_tokens():
     assert flat == sorted(flat)  # shortest first
 
 
+def test_a_last_batch_of_a_few_items_joins_the_one_before():
+    assert [len(b) for b in batches([5] * 17, batch_size=16, max_tokens=10_000)] == [17]
+    assert [len(b) for b in batches([5] * 19, batch_size=16, max_tokens=10_000)] == [16, 3]  # over an eighth
+    assert [len(b) for b in batches([5] * 17, batch_size=16, max_tokens=80)] == [16, 1]  # over the tokens
+    assert [len(b) for b in batches([5] * 10, batch_size=16, max_tokens=10_000)] == [10]
+
+
 def test_split_long_never_drops_text():
     text = ", ".join(f"문장 조각 {i}번" for i in range(40)) + "."
     pieces = split_long(text, lambda s: len(s.split()), 12)
