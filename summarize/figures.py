@@ -425,6 +425,12 @@ def _amount_fig(text: str, m: re.Match) -> dict | None:
         # 코로나19, 갤럭시S24: digits glued to a word are part of a name
         if not re.match(r"[조억만천백]", run[-1]):
             return None
+    if (not unit and not m.group("cur") and not m.group("pre") and not m.group("yeo") and re.fullmatch(r"\d{4}", run)
+            and 1900 <= value <= 2100):
+        # a bare four-digit number is a year (2025 KBO리그, 2024 파리올림픽): Korean writes counts
+        # of a thousand or more with a comma or a unit
+        return _mk(text, s, end, value=int(value), unit="year", en=run, kind="year",
+                   required=[(run,)], tokens=[run])
     qualifier = None
     if m.group("pre"):
         qualifier = PREFIX_QUALIFIERS[m.group("pre")]

@@ -56,21 +56,62 @@ def test_marian_spm_tokenizes_as_marian_tokenizer(tiny_model_dir):
         assert light.text(toks) == hf.decode(ids, skip_special_tokens=True)
 
 
+def near_tie(hf, text: str) -> bool:
+    """Whether greedy decoding of `text` passes a step whose two best logits are within 1e-4: a tie that
+    float rounding in either engine may break either way (a random tiny model has a few)."""
+    import torch
+
+    ids = hf.generate_ids([text])[0].tolist()
+    enc = hf.encode([text])
+    with torch.no_grad():
+        logits = hf.model(**enc, decoder_input_ids=torch.tensor([ids[:-1]])).logits[0]
+    top = torch.topk(logits, 2).values
+    return bool(((top[:, 0] - top[:, 1]) < 1e-4).any())
+
+
+def translated_units(brief: dict) -> dict[str, str]:
+    units = {brief["title"]["ko"]: brief["title"]["en"]}
+    units.update((s["ko"], s["en"]) for s in brief["summary"])
+    for q in brief["quotes"]:
+        units[q["ko"]] = q["en"]
+        if q.get("speaker"):
+            units[q["speaker"]] = q.get("speaker_en")
+    return units
+
+
 def test_briefs_identical_apart_from_the_backend_record(tiny_model_dir, tmp_path):
+    from summarize.figures import extract_figures, prerender
+
     out = {}
     for backend in ("transformers", "ct2"):
         report = run(SAMPLES, tmp_path / backend, options(tiny_model_dir, backend, max_new_tokens=12))
         assert report.ok and report.model["backend"] == backend
         out[backend] = report
+    hf = load_translator(resolve_model(str(tiny_model_dir)), options(tiny_model_dir, "transformers",
+                                                                       max_new_tokens=12))
+    identical, ties = 0, []
     for entry in out["ct2"].entries:
         a = json.loads((tmp_path / "transformers" / entry.outputs["json"]).read_text(encoding="utf-8"))
         b = json.loads((tmp_path / "ct2" / entry.outputs["json"]).read_text(encoding="utf-8"))
         assert (a["model"].pop("backend"), b["model"].pop("backend")) == ("transformers", "ct2")
-        assert a == b
         md_a = (tmp_path / "transformers" / entry.outputs["md"]).read_text(encoding="utf-8")
         md_b = (tmp_path / "ct2" / entry.outputs["md"]).read_text(encoding="utf-8")
-        assert md_a.split("<sub>")[0] == md_b.split("<sub>")[0]
         assert "(ct2, float32;" in md_b and "(transformers, float32;" in md_a
+        ua, ub = translated_units(a), translated_units(b)
+        differing = [ko for ko in ua if ua[ko] != ub[ko]]
+        for ko in differing:  # only where the reference itself is a coin toss
+            assert near_tie(hf, ko) or near_tie(hf, prerender(ko, extract_figures(ko))), (ko, ua[ko], ub[ko])
+            ties.append(ko)
+        if not differing:
+            assert a == b
+            assert md_a.split("<sub>")[0] == md_b.split("<sub>")[0]
+            identical += 1
+        else:  # everything but the English of the tied units is the same
+            for key in ("title", "sentences", "figures", "source", "meta", "model"):
+                assert key == "title" or a[key] == b[key], key
+            assert [s["id"] for s in a["summary"]] == [s["id"] for s in b["summary"]]
+            assert [(q["ko"], q["speaker"]) for q in a["quotes"]] == [(q["ko"], q["speaker"]) for q in b["quotes"]]
+    assert identical >= len(out["ct2"].entries) - 1 and len(ties) <= 2, ties
 
 
 def test_conversion_is_cached(tiny_model_dir, monkeypatch):
