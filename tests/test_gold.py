@@ -37,9 +37,9 @@ def f1(got: list[str], want: list[str]) -> float:
 def test_samples_cover_the_layouts(gold):
     assert len(gold) >= 6
     assert {p.suffix for p in SAMPLES.iterdir() if p.name in gold} >= {".txt", ".html", ".md"}
-    raw = (SAMPLES / "society_heavy_rain_cp949.txt").read_bytes()
-    with pytest.raises(UnicodeDecodeError):
-        raw.decode("utf-8")  # a real CP949 file
+    for name in ("society_heavy_rain_cp949.txt", "economy_chips_naver_euckr.html"):
+        with pytest.raises(UnicodeDecodeError):
+            (SAMPLES / name).read_bytes().decode("utf-8")  # really CP949 / EUC-KR
 
 
 @pytest.mark.parametrize("name", NAMES)
