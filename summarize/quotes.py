@@ -4,7 +4,9 @@ Double quotes (“…”, "…", 「…」, 『…』) hold speech; single quote
 only when a quotative follows (‘…다’고 말했다) — otherwise they mark emphasis, names
 or years and are not quotes. The speaker is the topic or subject before the quote
 (이창용 총재는 … “…”), or after it (“…”라고 박 시장은 말했다); a short form
-(박 시장, 그) is resolved to the full name met earlier in the article.
+(박 시장) is resolved to the full name met earlier in the article, and a pronoun (그는) to the
+person the article last spoke of: the last named person who was the topic of a sentence, quoting
+or not (최 부총리는 국회를 찾았다. 그는 “…”라고 말했다).
 """
 
 from __future__ import annotations
@@ -77,9 +79,10 @@ def _is_speech(text: str, start: int, end: int, opener: str) -> bool:
 
 def find_quotes(sentences: list[Sentence]) -> list[Quote]:
     """Every direct quote in the body, in order, with its speaker where one can be found."""
-    names = _name_registry(sentences)
+    tokens = {s.id: _tokens(s.ko) for s in sentences}
+    names = _name_registry(sentences, tokens)
     quotes: list[Quote] = []
-    last_speaker: str | None = None
+    last_speaker: str | None = None  # who "그" is: the last person the article spoke of
     for s in sentences:
         spans = [(a, b, o) for a, b, o in quote_marks(s.ko) if _is_speech(s.ko, a, b, o)]
         sentence_speaker = None
@@ -99,18 +102,36 @@ def find_quotes(sentences: list[Sentence]) -> list[Quote]:
             quotes.append(Quote(ko=s.ko[a:b], speaker=speaker, sentence=s.id, start=a, end=b))
             if speaker:
                 last_speaker = speaker
+        topic = _topic_person(s.ko, tokens[s.id], names)
+        if topic and not spans:
+            last_speaker = topic
     return quotes
+
+
+def _topic_person(text: str, toks, names: dict[str, str]) -> str | None:
+    """The person a sentence is about: its first topic (은/는) or subject, if that is a named person."""
+    for k, t in enumerate(toks):
+        if t.tag in _SUBJECT_TAGS and t.form in _TOPIC_FORMS:
+            span = _noun_phrase_before(toks, k, text)
+            if span is None:
+                continue
+            phrase = text[span[0]:span[1]]
+            if phrase in _PRONOUNS or phrase.endswith(GENERIC_HEADS):
+                return None
+            resolved = _resolve(phrase, [x for x in toks if span[0] <= x.start < span[1]], names)
+            return resolved if resolved in names.values() else None
+    return None
 
 
 def _tokens(text: str):
     return kiwi().tokenize(text)
 
 
-def _name_registry(sentences: list[Sentence]) -> dict[str, str]:
+def _name_registry(sentences: list[Sentence], tokens: dict[int, list]) -> dict[str, str]:
     """Full names met in the article, keyed by surname + title (박 시장) and by surname (박)."""
     reg: dict[str, str] = {}
     for s in sentences:
-        toks = _tokens(s.ko)
+        toks = tokens[s.id]
         for k, t in enumerate(toks):
             if _name_score(toks, k) >= 4:
                 nxt = toks[k + 1] if k + 1 < len(toks) else None
