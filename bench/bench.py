@@ -222,8 +222,12 @@ def _job_folder(args) -> tuple[Path, Path, int]:
         tag = _tag(i)
         for p in sorted((ROOT / "samples").iterdir()):
             if p.suffix in (".txt", ".md", ".html"):
-                enc = "cp949" if "cp949" in p.name else "utf-8"
-                text = p.read_bytes().decode(enc).replace("다.", f"다({tag}).")
+                data = p.read_bytes()
+                try:
+                    enc, text = "utf-8", data.decode("utf-8")
+                except UnicodeDecodeError:  # the CP949 / EUC-KR samples stay in their encoding
+                    enc, text = "cp949", data.decode("cp949")
+                text = text.replace("다.", f"다({tag}).")
                 (inbox / f"{i:03d}_{p.name}").write_bytes(text.encode(enc))
                 articles += 1
     return inbox, tmp, articles

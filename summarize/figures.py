@@ -21,6 +21,7 @@ __all__ = [
     "english_tokens",
     "korean_tokens",
     "check_english",
+    "missing_figures",
     "prerender",
     "format_number",
     "parse_korean_number",
@@ -754,16 +755,22 @@ def korean_tokens(text: str) -> set[str]:
     return {canon(m.group().replace(",", "")) for m in _KO_NUM.finditer(text)}
 
 
+def missing_figures(figures: list[Figure], en: str, tokens: list[str] | None = None) -> list[Figure]:
+    """The figures an English rendering lost."""
+    have = set(english_tokens(en) if tokens is None else tokens)
+    return [f for f in figures if any(not (set(alts) & have) for alts in f.required)]
+
+
 def check_english(ko: str, figures: list[Figure], en: str) -> tuple[list[Figure], list[str]]:
     """Which figures the English lost, and which English numbers the Korean does not hold."""
-    have = set(english_tokens(en))
-    missing = [f for f in figures if any(not (set(alts) & have) for alts in f.required)]
+    tokens = english_tokens(en)
+    missing = missing_figures(figures, en, tokens)
     allowed = korean_tokens(ko)
     for f in figures:
         allowed.update(f.tokens)
         for alts in f.required:
             allowed.update(alts)
-    extra = [t for t in english_tokens(en) if t not in allowed and not t.startswith(("month:", "frac:"))]
+    extra = [t for t in tokens if t not in allowed and not t.startswith(("month:", "frac:"))]
     return missing, list(dict.fromkeys(extra))
 
 

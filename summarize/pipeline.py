@@ -25,7 +25,7 @@ from . import __version__
 from .cleaning import clean
 from .digest import write_digest
 from .errors import Locked, ModelUnavailable, Rejected
-from .figures import check_english, extract_figures, prerender
+from .figures import check_english, extract_figures, missing_figures, prerender
 from .options import BriefOptions
 from .quotes import find_quotes
 from .reading import find_inputs, read_source
@@ -175,13 +175,8 @@ def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: Mo
 
 def retry_texts(p: Prepared, first: dict[str, str]) -> list[str]:
     """The pre-rendered sources of the units whose first English lost a figure."""
-    out = []
-    for ko, figs in units_of(p):
-        if figs and ko in first:
-            missing, _ = check_english(ko, figs, first[ko])
-            if missing:
-                out.append(prerender(ko, figs))
-    return out
+    return [prerender(ko, figs) for ko, figs in units_of(p) if figs and ko in first
+            and missing_figures(figs, first[ko])]
 
 
 # --------------------------------------------------------------------------- run state
@@ -329,7 +324,7 @@ class State:
     def mark(self, rel: str, key: str | None, status: str) -> None:
         self.db.execute("UPDATE articles SET key = ?, status = ?, updated = ? WHERE path = ?",
                         (key, status, time.time(), rel))
-        self.db.commit()
+        self.db.commit()  # at once: the translation cache writes to the same database
 
     def close(self) -> None:
         self.db.close()
@@ -479,14 +474,14 @@ def run(
                             emit(Entry(rel, "failed", "model unavailable (run.json's model_error says why)",
                                        timings=timings))
                         continue
-                    first, retry, failures = _translate_chunk(chunk, translator, cache, limits)
+                    first, retry, retried, failures = _translate_chunk(chunk, translator, cache, limits)
                     for p, rel, key, timings in chunk:
                         if rel in failures:
                             state.mark(rel, None, "failed")
                             emit(Entry(rel, "failed", failures[rel], timings=timings))
                             continue
                         mine = {ko: first[ko] for ko, _ in p.units if ko in first}
-                        again = {r: retry[r] for ko, figs in p.units if figs and (r := prerender(ko, figs)) in retry}
+                        again = {r: retry[r] for r in retried.get(rel, ()) if r in retry}
                         task = workers.submit(_write_one, p, mine, again, translator.info, spec.warning,
                                               out_dir, names[rel])
                         writing.append((rel, key, timings, task))
@@ -540,31 +535,36 @@ def _translate_all(translator, cache, limits: tuple[int, int], texts):
     return translate_texts(translator, texts, cache, *limits)
 
 
-def _translate_chunk(chunk, translator, cache, limits: tuple[int, int]) -> tuple[dict, dict, dict[str, str]]:
-    """English for the units of a chunk of articles, together: (first, retry, failures by article).
+def _translate_chunk(chunk, translator, cache, limits: tuple[int, int]) -> tuple[dict, dict, dict, dict[str, str]]:
+    """English for the units of a chunk of articles, together: (first, retry, the retried texts by
+    article, failures by article).
 
     If the batched call fails, the articles are translated one by one, so that one article the
     model chokes on fails alone.
     """
     t0 = time.perf_counter()
     failures: dict[str, str] = {}
+    retried: dict[str, list[str]] = {}
     try:
         first = _translate_all(translator, cache, limits, [ko for p, *_ in chunk for ko, _ in p.units])
-        retry = _translate_all(translator, cache, limits, [t for p, *_ in chunk for t in retry_texts(p, first)])
+        for p, rel, _, _ in chunk:
+            retried[rel] = retry_texts(p, first)
+        retry = _translate_all(translator, cache, limits, [t for ts in retried.values() for t in ts])
     except Exception:
         log.warning("batched translation failed; translating article by article", exc_info=True)
         first, retry = {}, {}
         for p, rel, _, _ in chunk:
             try:
                 f = _translate_all(translator, cache, limits, [ko for ko, _ in p.units])
-                retry.update(_translate_all(translator, cache, limits, retry_texts(p, f)))
+                retried[rel] = retry_texts(p, f)
+                retry.update(_translate_all(translator, cache, limits, retried[rel]))
                 first.update(f)
             except Exception as e:
                 failures[rel] = f"translation failed: {type(e).__name__}: {e}"
     share = _since(t0) / max(1, len(chunk))
     for _p, _rel, _key, timings in chunk:
         timings["translate_s"] = round(share, 4)
-    return first, retry, failures
+    return first, retry, retried, failures
 
 
 # --------------------------------------------------------------------------- delivery

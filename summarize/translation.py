@@ -168,6 +168,9 @@ def split_long(text: str, count: Callable[[str], int], limit: int) -> list[str]:
 # --------------------------------------------------------------------------- cache
 
 
+_KEY_BASES: dict[int, tuple] = {}  # id(ModelInfo) -> (that ModelInfo, sha256 of the model part of a key)
+
+
 class TranslationCache:
     """Translations keyed by text, model, revision and settings, in SQLite."""
 
@@ -184,9 +187,18 @@ class TranslationCache:
 
     @staticmethod
     def key(info: ModelInfo, text: str) -> str:
-        blob = json.dumps([info.id, info.revision, info.backend, info.compute_type, info.settings, text], sort_keys=True,
-                          ensure_ascii=False)
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+        """sha256 of the JSON list [id, revision, backend, compute type, settings, text]; the model part
+        hashed once per model, not once per text."""
+        base = _KEY_BASES.get(id(info))
+        if base is None or base[0] is not info:
+            head = json.dumps([info.id, info.revision, info.backend, info.compute_type, info.settings],
+                              sort_keys=True, ensure_ascii=False)
+            if len(_KEY_BASES) > 64:
+                _KEY_BASES.clear()
+            base = _KEY_BASES[id(info)] = (info, hashlib.sha256((head[:-1] + ", ").encode("utf-8")))
+        h = base[1].copy()
+        h.update((json.dumps(text, ensure_ascii=False) + "]").encode("utf-8"))
+        return h.hexdigest()
 
     # Each SQLite step lets other threads take the GIL, and getting it back can take a switch
     # interval (5 ms) while a busy thread holds it; so a lookup or a store is one statement of one

@@ -112,3 +112,21 @@ def test_batch_limits_follow_the_device_unless_set():
     assert batch_limits(0, 0, "cuda") == (1024, 65536)
     assert batch_limits(8, 0, "cuda") == (8, 65536)
     assert batch_limits(0, 500, "cpu") == (32, 500)
+
+
+def test_cache_keys_keep_their_format():
+    """Caches written before stay valid: the key is the sha256 of the same JSON list as ever."""
+    import hashlib
+    import json
+
+    from summarize.translation import TranslationCache
+    from summarize.types import ModelInfo
+
+    info = ModelInfo(id="m/x", revision="abc", settings={"num_beams": 1, "z": "é", "a": [1, 2]}, backend="ct2",
+                     compute_type="int8")
+    for text in ['큰따옴표 "가" 있다', "back\\slash", "", "😀"]:
+        blob = json.dumps([info.id, info.revision, info.backend, info.compute_type, info.settings, text],
+                          sort_keys=True, ensure_ascii=False)
+        assert TranslationCache.key(info, text) == hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    other = ModelInfo(id="m/y", revision="abc", settings={}, backend="ct2", compute_type="int8")
+    assert TranslationCache.key(other, "가") != TranslationCache.key(info, "가")
