@@ -27,6 +27,7 @@ __all__ = ["Workers", "Task", "WorkerDied", "default_processes"]
 
 log = logging.getLogger(__name__)
 
+
 class WorkerDied(RuntimeError):
     """The worker process running a task died, and died again when it ran alone."""
 
