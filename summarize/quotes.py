@@ -110,17 +110,21 @@ def find_quotes(sentences: list[Sentence]) -> list[Quote]:
 
 def _topic_person(text: str, toks, names: dict[str, str]) -> str | None:
     """The person a sentence is about: its first topic (은/는) or subject, if that is a named person."""
+    for _tag, phrase, inside in _subject_phrases(toks, text):
+        if phrase in _PRONOUNS or phrase.endswith(GENERIC_HEADS):
+            return None
+        resolved = _resolve(phrase, inside, names)
+        return resolved if resolved in names.values() else None
+    return None
+
+
+def _subject_phrases(toks, text: str):
+    """(particle tag, noun phrase, its tokens) for each topic or subject particle of `text`, in order."""
     for k, t in enumerate(toks):
         if t.tag in _SUBJECT_TAGS and t.form in _TOPIC_FORMS:
             span = _noun_phrase_before(toks, k, text)
-            if span is None:
-                continue
-            phrase = text[span[0]:span[1]]
-            if phrase in _PRONOUNS or phrase.endswith(GENERIC_HEADS):
-                return None
-            resolved = _resolve(phrase, [x for x in toks if span[0] <= x.start < span[1]], names)
-            return resolved if resolved in names.values() else None
-    return None
+            if span is not None:
+                yield t.tag, text[span[0]:span[1]], [x for x in toks if span[0] <= x.start < span[1]]
 
 
 def _tokens(text: str):
@@ -201,21 +205,15 @@ def _speaker_before(pre: str, names: dict[str, str]) -> str | None:
         return None
     toks = _tokens(pre)
     candidates = []
-    for k, t in enumerate(toks):
-        if t.tag in _SUBJECT_TAGS and t.form in _TOPIC_FORMS:
-            span = _noun_phrase_before(toks, k, pre)
-            if span is None:
-                continue
-            phrase = pre[span[0]:span[1]]
-            if phrase in _TIME_WORDS or re.fullmatch(r"[\d\s]+", phrase):
-                continue
-            inside = [x for x in toks if span[0] <= x.start < span[1]]
-            candidates.append((0 if t.tag == "JX" else 1, k, phrase, inside))
+    for tag, phrase, inside in _subject_phrases(toks, pre):
+        if phrase in _TIME_WORDS or re.fullmatch(r"[\d\s]+", phrase):
+            continue
+        candidates.append((0 if tag == "JX" else 1, phrase, inside))
     if not candidates:
         return None
     # the first topic, else the last subject
     topics = [c for c in candidates if c[0] == 0]
-    _, _, phrase, inside = topics[0] if topics else candidates[-1]
+    _, phrase, inside = topics[0] if topics else candidates[-1]
     if phrase in _PRONOUNS:
         return phrase
     return _resolve(phrase, inside, names)
@@ -230,14 +228,8 @@ def _speaker_after(text: str, end: int, spans, names: dict[str, str]) -> str | N
     if not m:
         return None
     rest = post[m.end():]
-    toks = _tokens(rest)
-    for k, t in enumerate(toks):
-        if t.tag in _SUBJECT_TAGS and t.form in _TOPIC_FORMS:
-            span = _noun_phrase_before(toks, k, rest)
-            if span:
-                phrase = rest[span[0]:span[1]]
-                inside = [x for x in toks if span[0] <= x.start < span[1]]
-                return phrase if phrase in _PRONOUNS else _resolve(phrase, inside, names)
+    for _tag, phrase, inside in _subject_phrases(_tokens(rest), rest):
+        return phrase if phrase in _PRONOUNS else _resolve(phrase, inside, names)
     return None
 
 
