@@ -167,12 +167,14 @@ class Outcome:
     extra: dict = field(default_factory=dict)
 
 
-def deliver(items: list[Item], recipients: list[str], channel: str, send_one: Callable[[Item, str], int],
+def deliver(items: list[Item], recipients: list[str], channel: str,
+            send_one: Callable[[Item, str, DeliveryLog], int],
             out_dir: Path, resend: bool = False) -> list[Outcome]:
     """Send every item to every recipient that has not had it; record what went through.
 
     `send_one` sends one item to one recipient (retrying as it needs, see `with_retries`) and returns
-    the attempts it took; a failure is reported and the others go on.
+    the attempts it took; a failure is reported and the others go on. It gets the log too, for an
+    item sent in several messages to record each as it goes.
     """
     logbook = DeliveryLog(out_dir)
     outcomes: list[Outcome] = []
@@ -183,7 +185,7 @@ def deliver(items: list[Item], recipients: list[str], channel: str, send_one: Ca
                     outcomes.append(Outcome(channel, recipient, item.name, "skipped", "sent before"))
                     continue
                 try:
-                    n = send_one(item, recipient)
+                    n = send_one(item, recipient, logbook)
                 except (DeliveryError, Permanent) as e:
                     outcomes.append(Outcome(channel, recipient, item.name, "failed", str(e)))
                     continue

@@ -587,7 +587,7 @@ def send_email(out_dir: Path, recipients: list[str], settings, each: bool = Fals
         return out
     policy = policy or RetryPolicy()
 
-    def one(item, recipient) -> int:
+    def one(item, recipient, _logbook) -> int:
         msg = build_message(item, recipient, settings)
         return with_retries(lambda: send_message(msg, settings), policy, f"email to {recipient}", sleep)
 
@@ -598,7 +598,7 @@ def send_slack(out_dir: Path, target, each: bool = False, dry_run: bool = False,
                policy=None, sleep=time.sleep) -> list:
     """Post the digest (or each brief) of the last run to Slack. A dry run writes the JSON payloads to
     OUT_DIR/outbox/slack/ instead."""
-    from .delivery import DeliveryLog, Outcome, RetryPolicy, deliver, items_to_send, with_retries
+    from .delivery import Outcome, RetryPolicy, deliver, items_to_send, with_retries
     from .slack import messages_for, post
 
     items = items_to_send(out_dir, each)
@@ -614,26 +614,22 @@ def send_slack(out_dir: Path, target, each: bool = False, dry_run: bool = False,
         return out
     policy = policy or RetryPolicy()
 
-    def one(item, recipient) -> int:
+    def one(item, recipient, logbook) -> int:
         """Each message of the item that has not gone yet: a re-run after a failure part-way through
         posts only the rest, into the first message's thread."""
         attempts, ts = 0, None
-        logbook = DeliveryLog(out_dir)
-        try:
-            done = {} if resend else logbook.parts("slack", recipient, item)
-            for n, payload in enumerate(messages_for(item), 1):
-                if n in done:
-                    ts = ts or done[n]
-                    continue
+        done = {} if resend else logbook.parts("slack", recipient, item)
+        for n, payload in enumerate(messages_for(item), 1):
+            if n in done:
+                ts = ts or done[n]
+                continue
 
-                def send(p=payload, n=n):
-                    nonlocal ts
-                    got = post(target, p, ts)
-                    logbook.record_part("slack", recipient, item, n, got)
-                    ts = ts or got  # the rest of a long brief goes into the first message's thread
-                attempts += with_retries(send, policy, f"Slack {target.name}", sleep)
-        finally:
-            logbook.close()
+            def send(p=payload, n=n):
+                nonlocal ts
+                got = post(target, p, ts)
+                logbook.record_part("slack", recipient, item, n, got)
+                ts = ts or got  # the rest of a long brief goes into the first message's thread
+            attempts += with_retries(send, policy, f"Slack {target.name}", sleep)
         return attempts
 
     return deliver(items, [target.name], "slack", one, out_dir, resend)
