@@ -6,29 +6,36 @@ import json
 import time
 from pathlib import Path
 
-__all__ = ["build_digest", "digest_markdown", "write_digest"]
+__all__ = ["build_digest", "digest_item", "digest_markdown", "write_digest"]
 
 
-def build_digest(report: dict, out_dir: Path) -> dict:
-    """The digest of a run, from its run.json content and the briefs it wrote.
+def digest_item(data: dict) -> dict:
+    """What the digest shows of one brief, from its JSON."""
+    summary = data["summary"]
+    return {
+        "title": data["title"],
+        "meta": data["meta"],
+        "first": {"en": summary[0]["en"], "ko": summary[0]["ko"]} if summary else None,
+        "figures": len(data["figures"]),
+        "quotes": len(data["quotes"]),
+        "flagged": sum(1 for s in summary if s["flags"]),
+    }
+
+
+def build_digest(report: dict, out_dir: Path, known: dict[str, dict] | None = None) -> dict:
+    """The digest of a run, from its run.json content and the briefs it wrote (read back from
+    `out_dir`, unless `known` holds their digest_item by input path).
 
     Unchanged briefs are not repeated: only `written` entries appear, with rejects and failures.
     """
     items, problems = [], []
+    known = known or {}
     for a in report["articles"]:
         if a["status"] == "written":
-            data = json.loads((out_dir / a["outputs"]["json"]).read_text(encoding="utf-8"))
-            summary = data["summary"]
-            items.append({
-                "path": a["path"],
-                "brief": a["outputs"]["md"],
-                "title": data["title"],
-                "meta": data["meta"],
-                "first": {"en": summary[0]["en"], "ko": summary[0]["ko"]} if summary else None,
-                "figures": len(data["figures"]),
-                "quotes": len(data["quotes"]),
-                "flagged": sum(1 for s in summary if s["flags"]),
-            })
+            item = known.get(a["path"])
+            if item is None:
+                item = digest_item(json.loads((out_dir / a["outputs"]["json"]).read_text(encoding="utf-8")))
+            items.append({"path": a["path"], "brief": a["outputs"]["md"], **item})
         elif a["status"] in ("rejected", "failed"):
             problems.append({"path": a["path"], "status": a["status"], "reason": a["reason"]})
     return {
@@ -73,9 +80,9 @@ def digest_markdown(d: dict) -> str:
     return "\n".join(lines)
 
 
-def write_digest(report: dict, out_dir: Path, write) -> dict:
+def write_digest(report: dict, out_dir: Path, write, known: dict[str, dict] | None = None) -> dict:
     """Build the digest and write digest.md and digest.json with `write(path, text)` (atomic)."""
-    d = build_digest(report, out_dir)
+    d = build_digest(report, out_dir, known)
     write(out_dir / "digest.json", json.dumps(d, ensure_ascii=False, indent=2) + "\n")
     write(out_dir / "digest.md", digest_markdown(d))
     return d

@@ -13,17 +13,20 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import re
+import shutil
 import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from . import __version__
 from .cleaning import clean
-from .digest import write_digest
+from .digest import digest_item, write_digest
 from .errors import Locked, ModelUnavailable, Rejected
 from .figures import check_english, extract_figures, missing_figures, prerender
 from .options import BriefOptions
@@ -42,7 +45,7 @@ from .translation import (
     translate_texts,
 )
 from .types import Article, Brief, Figure, ModelInfo, Quote, Sentence, Source, Translated
-from .workers import Task, Workers, default_processes
+from .workers import Task, WorkerDied, Workers, default_processes
 
 __all__ = ["Prepared", "prepare", "units_of", "compose", "guard", "run", "RunReport", "Entry", "STATE_DIR"]
 
@@ -100,7 +103,26 @@ def _units(title, sentences, figures, quotes, summary) -> tuple[tuple[str, tuple
     return tuple(units)
 
 
-def units_of(p: Prepared) -> tuple[tuple[str, tuple[Figure, ...]], ...]:
+@dataclass(frozen=True)
+class Spooled:
+    """A Prepared article that the worker process which prepared it left on disk: only its units (what
+    the model and the figure check need) travel through the main process, and the worker that writes
+    its brief loads the rest. The main process then never pickles a whole article, which on a GPU is
+    time taken from the thread that drives the model."""
+
+    path: Path
+    units: tuple[tuple[str, tuple[Figure, ...]], ...]
+
+    @classmethod
+    def save(cls, p: Prepared, path: Path) -> Spooled:
+        path.write_bytes(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL))
+        return cls(path, p.units)
+
+    def load(self) -> Prepared:
+        return pickle.loads(self.path.read_bytes())
+
+
+def units_of(p: Prepared | Spooled) -> tuple[tuple[str, tuple[Figure, ...]], ...]:
     """The texts to translate, each with the figures its English must keep:
     the title, the summary sentences, each quote as its own unit, and the speakers (worked out once,
     in prepare)."""
@@ -173,7 +195,7 @@ def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: Mo
     )
 
 
-def retry_texts(p: Prepared, first: dict[str, str]) -> list[str]:
+def retry_texts(p: Prepared | Spooled, first: dict[str, str]) -> list[str]:
     """The pre-rendered sources of the units whose first English lost a figure."""
     return [prerender(ko, figs) for ko, figs in units_of(p) if figs and ko in first
             and missing_figures(figs, first[ko])]
@@ -388,6 +410,9 @@ def run(
     with OutputLock(state_dir, lock_wait):
         for stale in out_dir.glob(".*.tmp"):
             stale.unlink(missing_ok=True)  # left by a run that was killed mid-write
+        spool_dir = state_dir / "spool"
+        shutil.rmtree(spool_dir, ignore_errors=True)  # likewise
+        digest_items: dict[str, dict] = {}
         state = State(state_dir / "state.sqlite")
         cache = TranslationCache(state_dir / "state.sqlite")
         try:
@@ -415,13 +440,18 @@ def run(
             load_error: str | None = None
             with Workers(default_processes(options.workers, len(todo))) as workers:
                 # preparation starts at once, in the workers, while this thread loads the model
-                preparing: deque[tuple[str, Task]] = deque()
+                spool = None
+                if workers.mode == "processes":  # the articles stay in the workers' hands (Spooled)
+                    spool_dir.mkdir()
+                    spool = spool_dir
+                per_task = PER_TASK if workers.mode == "processes" else 1
+                preparing = _Queue(workers, _prepare_one)
                 jobs = iter(todo)
 
                 def top_up() -> None:  # a bounded window of articles in preparation
-                    while len(preparing) < max(8, 4 * workers.processes) and (job := next(jobs, None)):
-                        path, rel, key = job
-                        preparing.append((rel, workers.submit(_prepare_one, path, rel, key, input_dir, options)))
+                    while len(preparing) < max(8, 4 * workers.processes) and (group := list(islice(jobs, per_task))):
+                        preparing.submit([(path, rel, key, input_dir, options, spool and spool / f"{names[rel]}.pickle")
+                                          for path, rel, key in group], [rel for _, rel, _ in group])
 
                 top_up()
                 if todo:
@@ -432,39 +462,40 @@ def run(
                     except ModelUnavailable as e:
                         load_error = str(e)
                 limits = batch_limits(options.batch_size, options.max_batch_tokens, getattr(translator, "device", "cpu"))
-                writing: deque[tuple[str, str, dict, Task]] = deque()
+                writing = _Queue(workers, _write_one)
 
-                def finish(rel: str, key: str, timings: dict, task: Task) -> None:
-                    try:
-                        name, flags, render_s = task.result()
-                    except Exception as e:
-                        state.mark(rel, None, "failed")
-                        emit(Entry(rel, "failed", f"{type(e).__name__}: {e}", timings=timings))
-                        return
-                    state.mark(rel, key, "written")
-                    emit(Entry(rel, "written", None, {"md": f"{name}.md", "json": f"{name}.json"},
-                               {**timings, "render_s": render_s}, flags))
+                def finish() -> None:
+                    for (rel, key, timings, p), out in writing.pop():
+                        if isinstance(out, Exception):
+                            state.mark(rel, None, "failed")
+                            emit(Entry(rel, "failed", f"{type(out).__name__}: {out}", timings=timings))
+                            continue
+                        name, flags, render_s, digest_items[rel] = out
+                        if isinstance(p, Spooled):
+                            p.path.unlink(missing_ok=True)
+                        state.mark(rel, key, "written")
+                        emit(Entry(rel, "written", None, {"md": f"{name}.md", "json": f"{name}.json"},
+                                   {**timings, "render_s": render_s}, flags))
 
                 # a chunk: at least a full batch of units if there are that many, and whatever else is
                 # ready by then, up to 8 batches (room for sorting by length), so that the model neither
                 # waits for stragglers nor gets crumbs (a last batch of a few joins the one before)
                 floor = limits[0] * max(1, getattr(translator, "parallel", 1))
-                while preparing:
+                while len(preparing):
                     chunk: list = []
                     units = 0
-                    while preparing and units < 8 * floor and (units < floor or preparing[0][1].done()):
-                        rel, task = preparing.popleft()
-                        try:
-                            outcome = task.result()
-                        except Exception as e:  # its worker died twice (WorkerDied), or its result was unreadable
-                            outcome = Entry(rel, "failed", f"{type(e).__name__}: {e}")
+                    while len(preparing) and units < 8 * floor and (units < floor or preparing.ready()):
+                        outcomes = preparing.pop()
                         top_up()
-                        if isinstance(outcome, Entry):  # rejected or failed while preparing
-                            state.mark(outcome.path, None, outcome.status)
-                            emit(outcome)
-                            continue
-                        chunk.append(outcome)
-                        units += len(outcome[0].units)
+                        for rel, outcome in outcomes:
+                            if isinstance(outcome, Exception):  # its worker died twice, or its result was unreadable
+                                outcome = Entry(rel, "failed", f"{type(outcome).__name__}: {outcome}")
+                            if isinstance(outcome, Entry):  # rejected or failed while preparing
+                                state.mark(outcome.path, None, outcome.status)
+                                emit(outcome)
+                                continue
+                            chunk.append(outcome)
+                            units += len(outcome[0].units)
                     if not chunk:
                         continue
                     report.model_error = report.model_error or load_error  # an error only if an article needed it
@@ -475,6 +506,7 @@ def run(
                                        timings=timings))
                         continue
                     first, retry, retried, failures = _translate_chunk(chunk, translator, cache, limits)
+                    calls, tags = [], []
                     for p, rel, key, timings in chunk:
                         if rel in failures:
                             state.mark(rel, None, "failed")
@@ -482,13 +514,14 @@ def run(
                             continue
                         mine = {ko: first[ko] for ko, _ in p.units if ko in first}
                         again = {r: retry[r] for r in retried.get(rel, ()) if r in retry}
-                        task = workers.submit(_write_one, p, mine, again, translator.info, spec.warning,
-                                              out_dir, names[rel])
-                        writing.append((rel, key, timings, task))
-                    while writing and writing[0][3].done():
-                        finish(*writing.popleft())
-                while writing:
-                    finish(*writing.popleft())
+                        calls.append((p, mine, again, translator.info, spec.warning, out_dir, names[rel]))
+                        tags.append((rel, key, timings, p))
+                    for i in range(0, len(calls), per_task):
+                        writing.submit(calls[i:i + per_task], tags[i:i + per_task])
+                    while writing.ready():
+                        finish()
+                while len(writing):
+                    finish()
         finally:
             report.finished = time.time()
             if report.model is None:
@@ -496,19 +529,80 @@ def run(
             run_info = report.to_dict()
             atomic_write(out_dir / "run.json", json.dumps(run_info, ensure_ascii=False, indent=2) + "\n")
             try:
-                write_digest(run_info, out_dir, atomic_write)
+                write_digest(run_info, out_dir, atomic_write, digest_items)
             except Exception:  # the briefs and run.json are written; a digest must not hide what went wrong
                 log.warning("could not write the digest", exc_info=True)
+            shutil.rmtree(spool_dir, ignore_errors=True)  # articles that failed before their brief was written
             cache.close()
             state.close()
     return report
 
 
-def _prepare_one(path: Path, rel: str, key: str, input_dir: Path, options: BriefOptions):
-    """A Prepared article with its bookkeeping, or the Entry that says why it cannot be one. Runs in a worker."""
+# Articles per worker task, where the workers are processes: each round trip through the pool costs the
+# main process (pickling, waking its threads) about what a small article's share of the model does on a GPU
+PER_TASK = 4
+
+
+def _calls(fn: Callable, calls: list[tuple]) -> list:
+    """fn(*args) for each of `calls`, in one worker task: each result, or the exception in its place."""
+    out = []
+    for args in calls:
+        try:
+            out.append(fn(*args))
+        except Exception as e:
+            out.append(e if _picklable(e) else RuntimeError(f"{type(e).__name__}: {e}"))
+    return out
+
+
+def _picklable(e: Exception) -> bool:
+    try:
+        pickle.loads(pickle.dumps(e))
+        return True
+    except Exception:
+        return False
+
+
+class _Queue:
+    """Worker tasks of a few calls of `fn` each, in the order submitted. A task whose worker died twice
+    (WorkerDied) is split into one task per call, so that only the call that kills its worker fails."""
+
+    def __init__(self, workers: Workers, fn: Callable):
+        self.workers, self.fn = workers, fn
+        self.tasks: deque[tuple[list[tuple], list, Task]] = deque()
+
+    def __len__(self) -> int:
+        return len(self.tasks)
+
+    def submit(self, calls: list[tuple], tags: list) -> None:
+        """`tags`: what the caller wants back beside each call's result."""
+        self.tasks.append((calls, tags, self.workers.submit(_calls, self.fn, calls)))
+
+    def ready(self) -> bool:
+        return bool(self.tasks) and self.tasks[0][2].done()
+
+    def pop(self) -> list[tuple[object, object]]:
+        """(tag, result or exception) for each call of the oldest task, waiting for it."""
+        calls, tags, task = self.tasks.popleft()
+        try:
+            return list(zip(tags, task.result(), strict=True))
+        except WorkerDied as e:
+            if len(calls) == 1:
+                return [(tags[0], e)]
+            for call, tag in reversed(list(zip(calls, tags, strict=True))):
+                self.tasks.appendleft(([call], [tag], self.workers.submit(_calls, self.fn, [call])))
+            return self.pop()
+        except Exception as e:  # its result could not be read back
+            return [(tag, e) for tag in tags]
+
+
+def _prepare_one(path: Path, rel: str, key: str, input_dir: Path, options: BriefOptions, spool: Path | None = None):
+    """A Prepared article (Spooled to `spool`, where given) with its bookkeeping, or the Entry that says
+    why it cannot be one. Runs in a worker."""
     t0 = time.perf_counter()
     try:
         p = prepare(path, input_dir, options)
+        if spool is not None:
+            p = Spooled.save(p, spool)
     except Rejected as e:
         return Entry(rel, "rejected", str(e), timings={"prepare_s": _since(t0)})
     except Exception as e:  # one bad article never stops the batch
@@ -517,14 +611,18 @@ def _prepare_one(path: Path, rel: str, key: str, input_dir: Path, options: Brief
     return p, rel, key, {"prepare_s": _since(t0)}
 
 
-def _write_one(p: Prepared, first: dict[str, str], retry: dict[str, str], model: ModelInfo, note: str | None,
-               out_dir: Path, name: str) -> tuple[str, int, float]:
-    """Compose, render and write one brief: (name, flagged summary sentences, seconds). Runs in a worker."""
+def _write_one(p: Prepared | Spooled, first: dict[str, str], retry: dict[str, str], model: ModelInfo,
+               note: str | None, out_dir: Path, name: str) -> tuple[str, int, float, dict]:
+    """Compose, render and write one brief: (name, flagged summary sentences, seconds, its digest entry).
+    Runs in a worker."""
     t0 = time.perf_counter()
+    if isinstance(p, Spooled):
+        p = p.load()  # the file stays until the brief is written: a task whose worker died runs again
     brief = compose(p, first, retry, model, note)
-    atomic_write(out_dir / f"{name}.json", to_json(brief))
+    data = to_json(brief)
+    atomic_write(out_dir / f"{name}.json", data)
     atomic_write(out_dir / f"{name}.md", to_markdown(brief))
-    return name, sum(1 for _, t in brief.summary if t.flags), _since(t0)
+    return name, sum(1 for _, t in brief.summary if t.flags), _since(t0), digest_item(json.loads(data))
 
 
 def _since(t0: float) -> float:

@@ -143,8 +143,8 @@ class Workers:
             if generation != self.generation:
                 return  # replaced already; the task has its new future
             old = self.executor
-            if self._results == 0:
-                # nothing ever came back: worker processes cannot work here, but a thread can
+            if self._results == 0 and not self._processes_work():
+                # worker processes cannot work here, but a thread can
                 log.warning("worker processes failed; preparing articles in a thread")
                 self.executor, self.mode = ThreadPoolExecutor(1), "thread"
             else:
@@ -156,6 +156,20 @@ class Workers:
                 self._live.discard(t)
                 # which of the unfinished tasks killed the pool is unknown: each runs again alone
                 self._start(t, isolated=self.mode == "processes")
+
+    def _processes_work(self) -> bool:
+        """Whether a worker process can start and answer at all. Nothing came back before the pool died:
+        either processes cannot work here, or the first tasks included one that kills its worker, which
+        must not then run in this process."""
+        pool = self._make_pool(1)
+        try:
+            pool.submit(os.getpid).result(timeout=120)
+            self._results += 1
+            return True
+        except Exception:
+            return False
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)

@@ -216,3 +216,13 @@ def test_digest_lists_new_briefs_and_problems_once(inbox, tmp_path, fake_model):
     d = json.loads((out / "digest.json").read_text(encoding="utf-8"))
     assert [b["path"] for b in d["briefs"]] == ["a.txt"]  # unchanged briefs are not repeated
     assert d["totals"]["unchanged"] == 2
+
+
+def test_the_digest_from_the_writers_matches_the_digest_read_back_from_the_briefs(inbox, tmp_path, fake_model):
+    from summarize.digest import build_digest
+
+    out = tmp_path / "out"
+    assert brief(inbox, "--out", out).exit_code == 0
+    report = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    written = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    assert written["briefs"] and written == build_digest(report, out)  # build_digest reads every brief back

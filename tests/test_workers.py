@@ -59,6 +59,19 @@ def test_a_task_that_kills_its_worker_fails_alone():
         assert w.mode == "processes" and w.submit(double, 5).result() == 10  # a fresh pool took over
 
 
+def test_a_task_that_kills_its_worker_before_any_came_back_still_fails_alone_in_processes():
+    with Workers(2) as w:
+        tasks = [w.submit(die_on_three, i) for i in (3, 1, 2, 4)]  # the first to finish breaks the pool
+        with_results = []
+        for t in tasks:
+            try:
+                with_results.append(t.result())
+            except WorkerDied:
+                with_results.append("died")
+        assert with_results == ["died", 1, 2, 4]  # not re-run in this process, which it would have killed
+        assert w.mode == "processes"
+
+
 def test_default_processes():
     assert default_processes(0, 100) == 0
     assert default_processes(3, 100) == 3
@@ -208,3 +221,75 @@ def test_an_article_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     status = {e.path: (e.status, e.reason) for e in report.entries}
     assert status.pop("e3.txt") == ("failed", "WorkerDied: a worker process died while handling it, twice")
     assert set(status.values()) == {("written", None)} and len(status) == 7
+
+
+def test_in_worker_processes_an_article_reaches_the_model_thread_as_its_units_only(tmp_path, monkeypatch):
+    _articles(tmp_path / "in", 8)
+    seen = []
+    real = pipeline._translate_chunk
+
+    def spy(chunk, *rest):
+        seen.extend(type(p) for p, *_ in chunk)
+        return real(chunk, *rest)
+
+    monkeypatch.setattr(pipeline, "_translate_chunk", spy)
+    report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=2),
+                 translator_factory=lambda spec, options: FakeTranslator())
+    assert [e.status for e in report.entries] == ["written"] * 8
+    assert seen == [pipeline.Spooled] * 8  # the rest of each article stayed with the workers
+    assert not (tmp_path / "out" / pipeline.STATE_DIR / "spool").exists()  # and is gone once written
+    assert "3.50%" in (tmp_path / "out" / "e5.md").read_text(encoding="utf-8")
+
+
+_real_write_one = pipeline._write_one
+
+
+def fail_to_write_e2(p, first, retry, model, note, out_dir, name):
+    if name == "e2":
+        raise ValueError("cannot render e2")
+    return _real_write_one(p, first, retry, model, note, out_dir, name)
+
+
+def test_articles_share_worker_tasks_but_fail_alone(tmp_path, monkeypatch):
+    import multiprocessing
+
+    _articles(tmp_path / "in", 8)
+    calls_per_task = []
+    monkeypatch.setattr(pipeline, "_write_one", fail_to_write_e2)  # forked workers inherit the patch
+    fork = lambda n: ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"))  # noqa: E731
+    monkeypatch.setattr(pipeline, "Workers", lambda n: Workers(n, make_pool=fork))
+    real_submit = Workers.submit
+
+    def submit(self, fn, *args):
+        if fn is pipeline._calls:
+            calls_per_task.append(len(args[1]))
+        return real_submit(self, fn, *args)
+
+    monkeypatch.setattr(Workers, "submit", submit)
+    report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=2),
+                 translator_factory=lambda spec, options: FakeTranslator())
+    status = {e.path: (e.status, e.reason) for e in report.entries}
+    assert status.pop("e2.txt") == ("failed", "ValueError: cannot render e2")
+    assert set(status.values()) == {("written", None)} and len(status) == 7
+    assert max(calls_per_task) == pipeline.PER_TASK > 1 and len(calls_per_task) < 16  # 8 to prepare, 8 to write
+
+
+def test_a_run_whose_writer_dies_splits_its_task_and_fails_only_the_article(tmp_path, monkeypatch):
+    import multiprocessing
+
+    _articles(tmp_path / "in", 8)
+    monkeypatch.setattr(pipeline, "_write_one", crash_writing_e6)
+    fork = lambda n: ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"))  # noqa: E731
+    monkeypatch.setattr(pipeline, "Workers", lambda n: Workers(n, make_pool=fork))
+    report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=2),
+                 translator_factory=lambda spec, options: FakeTranslator())
+    status = {e.path: (e.status, e.reason) for e in report.entries}
+    assert status.pop("e6.txt") == ("failed", "WorkerDied: a worker process died while handling it, twice")
+    assert set(status.values()) == {("written", None)} and len(status) == 7
+    assert sorted(p.name for p in (tmp_path / "out").glob("e*.md")) == [f"e{i}.md" for i in range(8) if i != 6]
+
+
+def crash_writing_e6(p, first, retry, model, note, out_dir, name):
+    if name == "e6":
+        os._exit(9)
+    return _real_write_one(p, first, retry, model, note, out_dir, name)
