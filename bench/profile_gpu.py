@@ -69,7 +69,7 @@ def main() -> None:
         t0 = time.perf_counter()
         rows = ids.tolist()
         if tr.spm is not None:
-            [tr.spm.text([tr.pieces.get(i, tr.spm.unk) for i in row]) for row in rows]
+            tr.spm.texts_of_ids(rows)
         else:
             tr.tokenizer.batch_decode(rows, skip_special_tokens=True)
         phases["host: decode"] = time.perf_counter() - t0

@@ -249,9 +249,7 @@ class HFTranslator(Translator):
         # A Marian model's text goes through sentencepiece directly: the same ids as MarianTokenizer, 4x faster
         self.spm = spm
         if spm is not None:
-            self.pieces = {i: p for p, i in spm.vocab.items()}
-            unk = spm.vocab[spm.unk]
-            self.encodings = Encodings(lambda texts: [[spm.vocab.get(p, unk) for p in ts] for ts in spm.tokens(texts)])
+            self.encodings = Encodings(spm.ids)
         else:
             self.encodings = Encodings(lambda texts: tokenizer(texts, add_special_tokens=True)["input_ids"])
 
@@ -291,14 +289,22 @@ class HFTranslator(Translator):
     def encode(self, texts: list[str]) -> dict:
         """Input ids and attention mask, padded as the tokenizer pads, from each text's one encoding."""
         torch, _ = _torch()
+        import numpy as np
+
         ids = self.encodings.take(texts)
-        width = max(len(x) for x in ids)
-        pad = self.tokenizer.pad_token_id
+        lengths = np.array([len(x) for x in ids])
+        width = int(lengths.max())
         left = getattr(self.tokenizer, "padding_side", "right") == "left"
-        rows = [[pad] * (width - len(x)) + x if left else x + [pad] * (width - len(x)) for x in ids]
-        mask = [[0] * (width - len(x)) + [1] * len(x) if left else [1] * len(x) + [0] * (width - len(x)) for x in ids]
-        return {"input_ids": torch.tensor(rows, dtype=torch.long).to(self.device, non_blocking=True),
-                "attention_mask": torch.tensor(mask, dtype=torch.long).to(self.device, non_blocking=True)}
+        rows = np.full((len(ids), width), self.tokenizer.pad_token_id, dtype=np.int64)
+        for row, x in zip(rows, ids, strict=True):
+            if left:
+                row[width - len(x):] = x
+            else:
+                row[:len(x)] = x
+        cols = np.arange(width)[None, :]
+        mask = (cols >= width - lengths[:, None]) if left else (cols < lengths[:, None])
+        return {"input_ids": torch.from_numpy(rows).to(self.device, non_blocking=True),
+                "attention_mask": torch.from_numpy(mask.astype(np.int64)).to(self.device, non_blocking=True)}
 
     def generate_ids(self, texts: list[str]):
         torch, _ = _torch()
@@ -325,7 +331,7 @@ class HFTranslator(Translator):
             return []
         ids = self.generate_ids(texts)
         if self.spm is not None:
-            return [self.spm.text([self.pieces.get(i, self.spm.unk) for i in row]) for row in ids.tolist()]
+            return self.spm.texts_of_ids(ids.tolist())
         return self.tokenizer.batch_decode(ids, skip_special_tokens=True)
 
 
@@ -418,6 +424,9 @@ class SubwordTokenizer:
     def text(self, tokens: list[str]) -> str:
         return self.hf.decode(self.hf.convert_tokens_to_ids(tokens), skip_special_tokens=True)
 
+    def texts(self, token_lists: list[list[str]]) -> list[str]:
+        return [self.text(t) for t in token_lists]
+
 
 class MarianSpm(SubwordTokenizer):
     """Marian's tokenizer with sentencepiece alone, as `MarianTokenizer` does it, without importing
@@ -437,6 +446,14 @@ class MarianSpm(SubwordTokenizer):
         self.eos, self.unk = cfg.get("eos_token", "</s>"), cfg.get("unk_token", "<unk>")
         self.special = {self.eos, self.unk, cfg.get("pad_token", "<pad>")}
         self.cleanup = bool(cfg.get("clean_up_tokenization_spaces", False))
+        # the id route: source sentencepiece ids -> model ids, model ids -> pieces (None: special)
+        unk = self.vocab.get(self.unk)
+        self.source_unk = self.source.unk_id()
+        self.to_model = [self.vocab.get(self.source.id_to_piece(i), unk) for i in range(self.source.get_piece_size())]
+        self.eos_id = self.vocab.get(self.eos)
+        self.by_id: list[str | None] = [None] * (max(self.vocab.values(), default=-1) + 1)
+        for piece, i in self.vocab.items():
+            self.by_id[i] = None if piece in self.special else piece
 
     @classmethod
     def fits(cls, folder: Path) -> bool:
@@ -462,9 +479,38 @@ class MarianSpm(SubwordTokenizer):
     def count(self, texts: list[str]) -> list[int]:
         return [len(t) for t in self.tokens(texts)]
 
+    def ids(self, texts: list[str]) -> list[list[int]]:
+        """Model input ids, as `tokens` mapped through vocab.json, the whole batch encoded at once as
+        sentencepiece ids. A text with a language code, or with a piece that sentencepiece does not know
+        (whose surface vocab.json might still hold), goes the way of `tokens`."""
+        rows = self.source.encode(list(texts), out_type=int)
+        unk = self.vocab.get(self.unk)
+        out = []
+        for text, row in zip(texts, rows, strict=True):
+            if self.source_unk in row or text.startswith(">>"):
+                out.append([self.vocab.get(p, unk) for p in self.tokens([text])[0]])
+            else:
+                out.append([self.to_model[i] for i in row] + [self.eos_id])
+        return out
+
     def text(self, tokens: list[str]) -> str:
+        return self.texts([tokens])[0]
+
+    def texts(self, token_lists: list[list[str]]) -> list[str]:
+        """The text of each token list, decoded together."""
+        return self._decode([[t for t in tokens if t not in self.special] for tokens in token_lists])
+
+    def texts_of_ids(self, rows: list[list[int]]) -> list[str]:
+        """The text of each row of model output ids (special and unknown ids skipped), decoded together."""
+        by_id, n = self.by_id, len(self.by_id)
+        return self._decode([[by_id[i] for i in row if i < n and by_id[i] is not None] for row in rows])
+
+    def _decode(self, pieces: list[list[str]]) -> list[str]:
         sp = self.target if self.separate else self.source
-        out = sp.decode_pieces([t for t in tokens if t not in self.special]).replace("\u2581", " ").strip()
+        return [self._tidy(x) for x in sp.decode_pieces(pieces)] if pieces else []
+
+    def _tidy(self, out: str) -> str:
+        out = out.replace("\u2581", " ").strip()
         if self.cleanup:
             for a, b in ((" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
                          (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")):
@@ -559,7 +605,7 @@ class CT2Translator(Translator):
     def translate_batch(self, texts: list[str]) -> list[str]:
         if not texts:
             return []
-        return [self.tokenizer.text(h) for h in self.translate_tokens(texts)]
+        return self.tokenizer.texts(self.translate_tokens(texts))
 
 
 # --------------------------------------------------------------------------- choosing

@@ -209,5 +209,40 @@ def test_marian_text_goes_through_sentencepiece_as_marian_tokenizer_would(tiny_m
     hf.count_tokens(SENTENCES)
     assert hf.translate_batch(SENTENCES) == hf.tokenizer.batch_decode(ids, skip_special_tokens=True)
     every = [list(range(len(hf.spm.vocab)))[i::7] for i in range(7)]  # each id once, specials included
-    assert [hf.spm.text([hf.pieces[i] for i in row]) for row in every] == hf.tokenizer.batch_decode(
-        every, skip_special_tokens=True)
+    assert hf.spm.texts_of_ids(every) == hf.tokenizer.batch_decode(every, skip_special_tokens=True)
+
+
+def test_marian_ids_and_text_match_marian_tokenizer_when_the_vocabulary_is_not_sentencepiece_order(
+        tiny_model_dir, tmp_path):
+    """As in the real opus-mt models: vocab.json numbers the pieces its own way and holds pieces the
+    source sentencepiece model does not know (the other language's), which it decodes as they are."""
+    import json
+    import random
+    import shutil
+
+    from transformers import MarianTokenizer
+
+    from summarize.model import MarianSpm
+
+    folder = tmp_path / "tok"
+    folder.mkdir()
+    for name in ("source.spm", "target.spm", "tokenizer_config.json"):
+        shutil.copy(tiny_model_dir / name, folder / name)
+    vocab = json.loads((tiny_model_dir / "vocab.json").read_text(encoding="utf-8"))
+    special = {p: i for p, i in vocab.items() if p in ("</s>", "<unk>", "<pad>")}  # ids the config names too
+    others = [p for p in vocab if p not in special] + ["\u2581the", "\u2581government", "😀"]  # the last unknown
+    others = list(dict.fromkeys(others))
+    random.Random(3).shuffle(others)
+    free = [i for i in range(len(vocab) + 3) if i not in special.values()]
+    vocab = {**special, **dict(zip(others, free, strict=True))}
+    pieces = sorted(vocab, key=vocab.get)
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    hf = MarianTokenizer.from_pretrained(str(folder))
+    light = MarianSpm(folder)
+    sentences = SENTENCES + [">>eng<< 코드가 붙은 문장", "이모지 😀와 ㎡, ℃", "알 수 없는 글자 ☃"]
+    assert light.ids(sentences) == hf(sentences)["input_ids"]
+    assert light.count(sentences) == [len(x) for x in hf(sentences)["input_ids"]]
+    every = [list(range(len(pieces)))[i::7] for i in range(7)] + [[len(pieces) + 5, 0, 1]]  # one id past the end
+    assert light.texts_of_ids(every[:-1]) == hf.batch_decode(every[:-1], skip_special_tokens=True)
+    assert light.texts_of_ids(every[-1:]) == light.texts_of_ids([[0, 1]])  # an id past the end is skipped
+    assert any(x in " ".join(light.texts_of_ids(every)) for x in ("the", "government"))
