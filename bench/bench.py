@@ -116,7 +116,7 @@ def _options(model: Path, backend: str, args, batch_size: int, decoder: str = "a
     gen = GenerationOptions(num_beams=1, max_new_tokens=args.new_tokens, min_new_tokens=args.new_tokens)
     return BriefOptions(model=str(model), backend=backend, device=args.device, threads=args.threads,
                         batch_size=batch_size, max_batch_tokens=args.max_batch_tokens, decoder=decoder,
-                        generation=gen)
+                        generation=gen, workers=getattr(args, "workers", -1))
 
 
 def _timed(fn, repeats: int) -> list[float]:
@@ -294,6 +294,7 @@ class SimulatedDevice:
         self.rate = rate
         self.info = ModelInfo(id="simulated", revision=None, settings={}, backend="simulated", compute_type=None)
         self.busy = 0.0
+        self.cpu = 0.0
         self.units = 0
 
     def count_tokens(self, texts):
@@ -302,8 +303,9 @@ class SimulatedDevice:
     def translate_batch(self, texts):
         from summarize.figures import extract_figures
 
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         out = [" ".join(["English"] + [f.en for f in extract_figures(t)]) for t in texts]
+        self.cpu += time.thread_time() - c0  # its own work, not the job's
         time.sleep(max(0.0, len(texts) / self.rate - (time.perf_counter() - t0)))  # the GIL is free meanwhile
         self.busy += time.perf_counter() - t0
         self.units += len(texts)
@@ -317,7 +319,7 @@ def worker_job_sim(args) -> dict:
     batch = args.gpu_batch if args.device == "cuda" else 64
     options = _options(Path("simulated/device"), "auto", args, batch)
     inbox, tmp, articles = _job_folder(args)
-    times, ratios, units = [], [], 0
+    times, ratios, units, main_cpu = [], [], 0, []
     for r in range(args.repeats):
         sim = SimulatedDevice(args.sim_rate)
 
@@ -325,16 +327,24 @@ def worker_job_sim(args) -> dict:
             time.sleep(args.sim_load)  # as long as the real model takes to load: what it hides counts as hidden
             return sim
 
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu_s()
         report = run(inbox, tmp / f"out{r}", options, translator_factory=load)
         times.append(time.perf_counter() - t0 - args.sim_load)
         assert report.ok, report.to_dict()
         units = sim.units
         ratios.append((sim.units / times[-1]) / args.sim_rate)
+        # CPU of this (the model's) process for everything but the model: on a GPU it shares one GIL
+        # with the thread that drives the device
+        main_cpu.append((_cpu_s() - c0 - sim.cpu) / sim.units * 1e6)
     shutil.rmtree(tmp, ignore_errors=True)
     return dict(articles=articles, units=units, times=times, sim_rate=args.sim_rate, vs_device=ratios,
-                load_s=args.sim_load,
+                load_s=args.sim_load, main_cpu_us=main_cpu,
                 workers=_workers_used(options, articles))
+
+
+def _cpu_s() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)  # all threads of this process, not the worker processes
+    return r.ru_utime + r.ru_stime
 
 
 def _workers_used(options, articles: int) -> int:
@@ -385,7 +395,7 @@ def run_worker(kind: str, model: Path, sentences_file: Path, args) -> dict | Non
            "--repeats", str(args.repeats), "--threads", str(args.threads), "--naive-sentences",
            str(args.naive_sentences), "--gpu-batch", str(args.gpu_batch), "--job-copies", str(args.job_copies),
            "--max-batch-tokens", str(args.max_batch_tokens), "--sim-rate", str(args.sim_rate or 0),
-           "--sim-load", str(args.sim_load)]
+           "--sim-load", str(args.sim_load), "--workers", str(args.workers)]
     path = os.pathsep.join(x for x in (str(ROOT), os.environ.get("PYTHONPATH", "")) if x)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": path, "HF_HOME": str(model.parent / "hf")}
     t0 = time.perf_counter()
@@ -431,6 +441,8 @@ def main() -> None:
                          "CTranslate2 on a CPU)")
     ap.add_argument("--sim-load", type=float, default=-1,
                     help="job-sim: seconds the simulated model takes to load (default: the project path's load)")
+    ap.add_argument("--workers", type=int, default=-1,
+                    help="job paths: worker processes (default: the project's, -1; 0 is a thread)")
     ap.add_argument("--paths", nargs="+", default=None, help="which measurements (default: all for the device)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -517,9 +529,11 @@ def report(results: dict) -> None:
             if r.get("decoder"):
                 notes.append(f"{r['decoder']} decoder")
             if kind == "job-sim":
+                cpu = f"; main process {statistics.median(r['main_cpu_us']):.0f} µs CPU/sent" if r.get(
+                    "main_cpu_us") else ""
                 notes.append(f"device simulated at {r['sim_rate']:.0f} sent/s: the job ran at "
                              f"{statistics.median(r['vs_device']):.2f}× its speed; "
-                             f"{r['workers'] or 'a thread, no'} worker processes")
+                             f"{r['workers'] or 'a thread, no'} worker processes{cpu}")
             elif kind.startswith("job"):
                 sent = r["units"] / statistics.median(r["times"])
                 gen = _rate(rs.get("generate"))
