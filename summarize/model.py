@@ -685,17 +685,7 @@ class StaticGreedy:
             positions=torch.arange(steps, device=device),
             eos=torch.tensor(self.eos, device=device),
             bad=torch.tensor(self.bad, dtype=torch.long, device=device),
-            forced=self._forced_row(device),
         )
-
-    def _forced_row(self, device):
-        """The logits of the last step allowed when an EOS is forced: that token, nothing else."""
-        if self.forced_eos is None:
-            return None
-        torch = self.torch
-        row = torch.full((1, self.model.lm_head.out_features), torch.finfo(torch.float32).min, device=device)
-        row[0, self.forced_eos] = 0
-        return row
 
     def _step(self, s) -> None:
         """One decoding step on the static state: every shape fixed, no host round trip."""
@@ -727,16 +717,19 @@ class StaticGreedy:
                                                scale=cross.scaling)
             h = layer.encoder_attn_layer_norm(h + cross.out_proj(a.transpose(1, 2).reshape(batch, 1, -1)))
             h = layer.final_layer_norm(h + layer.fc2(layer.activation_fn(layer.fc1(h))))
-        logits = (self.model.lm_head(h[:, 0]) + self.model.final_logits_bias).float()
+        # In the model's dtype, as the model computes them: generate then copies them to float32, which
+        # changes no value and so no argmax; at batch 1,024 that copy and the passes over it were a good
+        # part of a step's memory traffic.
+        logits = self.model.lm_head(h[:, 0]) + self.model.final_logits_bias
         neg = torch.finfo(logits.dtype).min
         # index tensors made ahead: a CUDA graph cannot copy a Python list to the device while capturing
         if self.min_new:
             logits[:, s["eos"]] = torch.where(t < self.min_new, neg, logits[:, s["eos"]])
         if self.bad:
             logits.index_fill_(1, s["bad"], neg)
-        if self.forced_eos is not None:  # one row broadcast, not a batch-sized copy of the logits
-            logits = torch.where(t == self.max_new - 1, s["forced"], logits)
         nxt = logits.argmax(-1)
+        if self.forced_eos is not None:  # at the last step that token, whatever the logits say
+            nxt = torch.where(t == self.max_new - 1, self.forced_eos, nxt)
         nxt = torch.where(s["unfinished"], nxt, self.pad)
         s["unfinished"] &= ~(nxt[:, None] == s["eos"][None, :]).any(-1)
         s["out"].index_copy_(1, t.view(1), nxt[:, None])
