@@ -10,6 +10,16 @@ from __future__ import annotations
 
 import functools
 import warnings
+from typing import NamedTuple
+
+
+class Token(NamedTuple):
+    """What the stages read of one of Kiwi's morphemes; `start` is its offset in the sentence."""
+
+    form: str
+    tag: str
+    start: int
+    len: int
 
 
 @functools.lru_cache(maxsize=1)
@@ -19,3 +29,8 @@ def kiwi():
     with warnings.catch_warnings():  # "behavior of num_workers=0 is changed since v0.21.0": the new one is wanted
         warnings.simplefilter("ignore", DeprecationWarning)
         return Kiwi(num_workers=0, load_multi_dict=False)
+
+
+def tokenize(text: str) -> list[Token]:
+    """The morphemes of `text`, analysed on its own."""
+    return [Token(t.form, t.tag, t.start, t.len) for t in kiwi().tokenize(text)]

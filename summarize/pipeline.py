@@ -33,7 +33,7 @@ from .options import BriefOptions
 from .quotes import find_quotes
 from .reading import find_inputs, read_source
 from .rendering import to_json, to_markdown
-from .segmenting import segment
+from .segmenting import segment_analysed
 from .selecting import select
 from .translation import (
     ModelSpec,
@@ -77,11 +77,11 @@ def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
     """All the stages before translation. Raises Rejected for inputs that are not articles."""
     source = read_source(path, root, options.max_bytes)
     article = clean(source, options.min_hangul)
-    sentences = segment(article.paragraphs)
+    sentences, tokens = segment_analysed(article.paragraphs)
     if not sentences:
         raise Rejected("no sentences in the article body")
     figures = [f for s in sentences for f in extract_figures(s.ko, s.id)]
-    quotes = find_quotes(sentences)
+    quotes = find_quotes(sentences, tokens)
     counts: dict[int, int] = {}
     for f in figures:
         if f.value is not None:

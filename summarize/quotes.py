@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ._kiwi import kiwi
+from ._kiwi import Token, tokenize
 from .types import Quote, Sentence
 
 __all__ = ["find_quotes", "quote_marks"]
@@ -77,9 +77,10 @@ def _is_speech(text: str, start: int, end: int, opener: str) -> bool:
     return bool(_QUOTATIVE.match(after)) and len(inner) >= 10 and " " in inner and bool(_PREDICATE_END.search(inner))
 
 
-def find_quotes(sentences: list[Sentence]) -> list[Quote]:
-    """Every direct quote in the body, in order, with its speaker where one can be found."""
-    tokens = {s.id: _tokens(s.ko) for s in sentences}
+def find_quotes(sentences: list[Sentence], tokens: dict[int, list[Token]] | None = None) -> list[Quote]:
+    """Every direct quote in the body, in order, with its speaker where one can be found.
+    `tokens`: the morphemes of each sentence by id, where segmenting has them already."""
+    tokens = tokens if tokens is not None else {s.id: tokenize(s.ko) for s in sentences}
     names = _name_registry(sentences, tokens)
     quotes: list[Quote] = []
     last_speaker: str | None = None  # who "그" is: the last person the article spoke of
@@ -125,10 +126,6 @@ def _subject_phrases(toks, text: str):
             span = _noun_phrase_before(toks, k, text)
             if span is not None:
                 yield t.tag, text[span[0]:span[1]], [x for x in toks if span[0] <= x.start < span[1]]
-
-
-def _tokens(text: str):
-    return kiwi().tokenize(text)
 
 
 def _name_registry(sentences: list[Sentence], tokens: dict[int, list]) -> dict[str, str]:
@@ -203,7 +200,7 @@ def _speaker_before(pre: str, names: dict[str, str]) -> str | None:
     pre = pre.rstrip()
     if not pre:
         return None
-    toks = _tokens(pre)
+    toks = tokenize(pre)
     candidates = []
     for tag, phrase, inside in _subject_phrases(toks, pre):
         if phrase in _TIME_WORDS or re.fullmatch(r"[\d\s]+", phrase):
@@ -228,7 +225,7 @@ def _speaker_after(text: str, end: int, spans, names: dict[str, str]) -> str | N
     if not m:
         return None
     rest = post[m.end():]
-    for _tag, phrase, inside in _subject_phrases(_tokens(rest), rest):
+    for _tag, phrase, inside in _subject_phrases(tokenize(rest), rest):
         return phrase if phrase in _PRONOUNS else _resolve(phrase, inside, names)
     return None
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from summarize.segmenting import segment, split_paragraph
+from summarize._kiwi import tokenize
+from summarize.segmenting import segment, segment_analysed, split_paragraph
 
 # (paragraph, expected sentences)
 CASES = [
@@ -53,3 +54,19 @@ def test_sentences_are_verbatim_pieces_of_the_paragraph():
     par = "사이버포트는 부지면적 26만㎡, 총 10만㎡ 규모다. 홍콩정부가 2005년에 조성했다. ‘사이버포트’는 크다."
     for s in split_paragraph(par):
         assert s in par
+
+
+def test_morphemes_come_with_the_sentences_as_each_sentence_alone_gives_them():
+    from conftest import SAMPLES
+
+    from summarize.cleaning import clean
+    from summarize.reading import find_inputs, read_source
+
+    paragraphs = [par for p in find_inputs(SAMPLES) for par in clean(read_source(p, SAMPLES), 1).paragraphs]
+    paragraphs += [par for par, _ in CASES]  # cut or joined here: analysed alone
+    sentences, tokens = segment_analysed(paragraphs)
+    assert [s.ko for s in sentences] == [s.ko for s in segment(paragraphs)]
+    assert sorted(tokens) == [s.id for s in sentences]
+    for s in sentences:
+        assert tokens[s.id] == tokenize(s.ko), s.ko
+        assert all(s.ko[t.start:t.start + t.len] == t.form for t in tokens[s.id] if t.tag.startswith("NN"))
