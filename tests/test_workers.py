@@ -45,30 +45,27 @@ def test_processes_that_cannot_start_leave_the_work_to_a_thread(caplog):
     assert "in a thread" in caplog.text
 
 
+def results_or_died(tasks) -> list:
+    out = []
+    for t in tasks:
+        try:
+            out.append(t.result())
+        except WorkerDied:
+            out.append("died")
+    return out
+
+
 def test_a_task_that_kills_its_worker_fails_alone():
     with Workers(2) as w:
         assert w.submit(double, 1).result() == 2  # the pool works here
-        tasks = [w.submit(die_on_three, i) for i in range(8)]
-        results = []
-        for t in tasks:
-            try:
-                results.append(t.result())
-            except WorkerDied:
-                results.append("died")
-        assert results == [0, 1, 2, "died", 4, 5, 6, 7]
+        assert results_or_died([w.submit(die_on_three, i) for i in range(8)]) == [0, 1, 2, "died", 4, 5, 6, 7]
         assert w.mode == "processes" and w.submit(double, 5).result() == 10  # a fresh pool took over
 
 
 def test_a_task_that_kills_its_worker_before_any_came_back_still_fails_alone_in_processes():
     with Workers(2) as w:
         tasks = [w.submit(die_on_three, i) for i in (3, 1, 2, 4)]  # the first to finish breaks the pool
-        with_results = []
-        for t in tasks:
-            try:
-                with_results.append(t.result())
-            except WorkerDied:
-                with_results.append("died")
-        assert with_results == ["died", 1, 2, 4]  # not re-run in this process, which it would have killed
+        assert results_or_died(tasks) == ["died", 1, 2, 4]  # not re-run in this process, which it would kill
         assert w.mode == "processes"
 
 
@@ -209,16 +206,23 @@ def crash_on_e3(path, rel, *rest):
     return _real_prepare_one(path, rel, *rest)
 
 
-def test_an_article_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+def run_in_forked_workers(tmp_path, monkeypatch, **patches) -> dict[str, tuple]:
+    """(status, reason) of 8 articles run through worker processes forked from this one, which inherit
+    the `patches` of the pipeline's functions."""
     import multiprocessing
 
     _articles(tmp_path / "in", 8)
-    monkeypatch.setattr(pipeline, "_prepare_one", crash_on_e3)  # forked workers inherit the patch
+    for name, fn in patches.items():
+        monkeypatch.setattr(pipeline, name, fn)
     fork = lambda n: ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"))  # noqa: E731
     monkeypatch.setattr(pipeline, "Workers", lambda n: Workers(n, make_pool=fork))
     report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=2),
                  translator_factory=lambda spec, options: FakeTranslator())
-    status = {e.path: (e.status, e.reason) for e in report.entries}
+    return {e.path: (e.status, e.reason) for e in report.entries}
+
+
+def test_an_article_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+    status = run_in_forked_workers(tmp_path, monkeypatch, _prepare_one=crash_on_e3)
     assert status.pop("e3.txt") == ("failed", "WorkerDied: a worker process died while handling it, twice")
     assert set(status.values()) == {("written", None)} and len(status) == 7
 
@@ -251,13 +255,7 @@ def fail_to_write_e2(p, first, retry, model, note, out_dir, name):
 
 
 def test_articles_share_worker_tasks_but_fail_alone(tmp_path, monkeypatch):
-    import multiprocessing
-
-    _articles(tmp_path / "in", 8)
     calls_per_task = []
-    monkeypatch.setattr(pipeline, "_write_one", fail_to_write_e2)  # forked workers inherit the patch
-    fork = lambda n: ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"))  # noqa: E731
-    monkeypatch.setattr(pipeline, "Workers", lambda n: Workers(n, make_pool=fork))
     real_submit = Workers.submit
 
     def submit(self, fn, *args):
@@ -266,24 +264,14 @@ def test_articles_share_worker_tasks_but_fail_alone(tmp_path, monkeypatch):
         return real_submit(self, fn, *args)
 
     monkeypatch.setattr(Workers, "submit", submit)
-    report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=2),
-                 translator_factory=lambda spec, options: FakeTranslator())
-    status = {e.path: (e.status, e.reason) for e in report.entries}
+    status = run_in_forked_workers(tmp_path, monkeypatch, _write_one=fail_to_write_e2)
     assert status.pop("e2.txt") == ("failed", "ValueError: cannot render e2")
     assert set(status.values()) == {("written", None)} and len(status) == 7
     assert max(calls_per_task) == pipeline.PER_TASK > 1 and len(calls_per_task) < 16  # 8 to prepare, 8 to write
 
 
 def test_a_run_whose_writer_dies_splits_its_task_and_fails_only_the_article(tmp_path, monkeypatch):
-    import multiprocessing
-
-    _articles(tmp_path / "in", 8)
-    monkeypatch.setattr(pipeline, "_write_one", crash_writing_e6)
-    fork = lambda n: ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"))  # noqa: E731
-    monkeypatch.setattr(pipeline, "Workers", lambda n: Workers(n, make_pool=fork))
-    report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=2),
-                 translator_factory=lambda spec, options: FakeTranslator())
-    status = {e.path: (e.status, e.reason) for e in report.entries}
+    status = run_in_forked_workers(tmp_path, monkeypatch, _write_one=crash_writing_e6)
     assert status.pop("e6.txt") == ("failed", "WorkerDied: a worker process died while handling it, twice")
     assert set(status.values()) == {("written", None)} and len(status) == 7
     assert sorted(p.name for p in (tmp_path / "out").glob("e*.md")) == [f"e{i}.md" for i in range(8) if i != 6]
