@@ -528,6 +528,9 @@ def report(results: dict) -> None:
                 notes.append(f"converted once in {conv['times'][0]:.1f} s")
             if r.get("decoder"):
                 notes.append(f"{r['decoder']} decoder")
+            gen = _rate(rs.get("generate"))
+            if kind.startswith("project-") and gen:
+                notes.append(f"{rate / gen:.2f}× generate")
             if kind == "job-sim":
                 cpu = f"; main process {statistics.median(r['main_cpu_us']):.0f} µs CPU/sent" if r.get(
                     "main_cpu_us") else ""
@@ -536,7 +539,6 @@ def report(results: dict) -> None:
                              f"{r['workers'] or 'a thread, no'} worker processes{cpu}")
             elif kind.startswith("job"):
                 sent = r["units"] / statistics.median(r["times"])
-                gen = _rate(rs.get("generate"))
                 vs = f", {sent / gen:.2f}× generate" if gen else ""
                 naive = f", {sent / base:.0f}× naive" if base else ""
                 notes.append(f"{sent:.0f} sent/s{vs}{naive}; overhead {statistics.median(r['overheads']):.1%} of model time")
