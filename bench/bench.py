@@ -249,17 +249,22 @@ def worker_job(model: Path, sentences: list[str], args, backend: str) -> dict:
         t0 = time.perf_counter()
         tr = load_translator(spec, opts)
         state["load_s"] = time.perf_counter() - t0
-        real = tr.translate_batch
+        real = tr.translate_batches
 
-        def timed(texts):
-            units[0] += len(texts)
-            t = time.perf_counter()
-            try:
-                return real(texts)
-            finally:
-                model_s[0] += time.perf_counter() - t
+        def timed(batches):  # the time the job waits for each batch's English
+            it = real(batches)
+            while True:
+                t = time.perf_counter()
+                try:
+                    out = next(it)
+                except StopIteration:
+                    return
+                finally:
+                    model_s[0] += time.perf_counter() - t
+                units[0] += len(out)
+                yield out
 
-        tr.translate_batch = timed
+        tr.translate_batches = timed
         state["info"] = tr.info
         return tr
 

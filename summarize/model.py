@@ -21,7 +21,8 @@ import os
 import shutil
 import socket
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlparse
@@ -329,10 +330,28 @@ class HFTranslator(Translator):
     def translate_batch(self, texts: list[str]) -> list[str]:
         if not texts:
             return []
-        ids = self.generate_ids(texts)
+        return self._texts_of(self.generate_ids(texts))
+
+    def _texts_of(self, ids) -> list[str]:
         if self.spm is not None:
             return self.spm.texts_of_ids(ids.tolist())
         return self.tokenizer.batch_decode(ids, skip_special_tokens=True)
+
+    def translate_batches(self, batches: Iterable[list[str]]) -> Iterator[list[str]]:
+        """With the static decoder, each batch's text is decoded in a second thread while the device
+        works on the next batch, which it would otherwise wait for (its steps leave the GIL free)."""
+        if self.static is None:
+            yield from super().translate_batches(batches)
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="summarize-decode") as decoding:
+            waiting = None
+            for texts in batches:
+                ready = decoding.submit(self._texts_of, self.generate_ids(texts)) if texts else decoding.submit(list)
+                if waiting is not None:
+                    yield waiting.result()
+                waiting = ready
+            if waiting is not None:
+                yield waiting.result()
 
 
 # --------------------------------------------------------------------------- CTranslate2

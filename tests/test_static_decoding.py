@@ -98,3 +98,25 @@ def test_identical_tokens_in_half_precision(tiny_model_dir, dtype, min_new):
     assert len(clear) >= 4
     a, b = ref.generate_ids(clear), fast.generate_ids(clear)
     assert b.dtype == a.dtype and torch.equal(a, b)
+
+
+def test_batches_come_back_in_order_decoded_beside_the_device(tiny_model_dir):
+    """With the static decoder, a batch's text is decoded in a second thread while the next batch runs."""
+    import threading
+
+    from summarize.translation import translate_texts
+
+    ref, fast = pair(tiny_model_dir)
+    threads = set()
+    real = fast.spm.texts_of_ids
+
+    def spy(rows):
+        threads.add(threading.current_thread().name)
+        return real(rows)
+
+    fast.spm.texts_of_ids = spy
+    groups = [TEXTS[:2], TEXTS[2:3], TEXTS[3:]]
+    assert list(fast.translate_batches(groups)) == [ref.translate_batch(g) for g in groups]
+    assert threads and all(name.startswith("summarize-decode") for name in threads)
+    texts = TEXTS + [t + " 다시" for t in TEXTS]
+    assert translate_texts(fast, texts, None, 2, 4096) == translate_texts(ref, texts, None, 2, 4096)
