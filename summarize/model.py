@@ -677,6 +677,11 @@ class StaticGreedy:
         # batches), and each state holds GPU memory, so only the most recent few are kept
         self.graphs: OrderedDict = OrderedDict()
         self.keep = 4
+        # and at most this many bytes of them beside the one in use: a quarter of the GPU's memory (a
+        # shape's KV caches take about 4 GB for the base model at batch 1,024 and 256 new tokens)
+        self.budget: int | None = None
+        if torch.cuda.is_available() and next(model.parameters()).is_cuda:
+            self.budget = torch.cuda.get_device_properties(next(model.parameters()).device).total_memory // 4
 
     @staticmethod
     def supports(model, generation) -> bool:
@@ -706,6 +711,16 @@ class StaticGreedy:
             eos=torch.tensor(self.eos, device=device),
             bad=torch.tensor(self.bad, dtype=torch.long, device=device),
         )
+
+    def state_bytes(self, batch: int, src_len: int, dtype) -> int:
+        """The bytes of the KV caches of one batch shape."""
+        cfg = self.model.config
+        size = self.torch.empty((), dtype=dtype).element_size()
+        return 2 * len(self.layers) * batch * cfg.d_model * (self.max_new + src_len) * size
+
+    def held(self) -> int:
+        """The bytes of the KV caches kept now."""
+        return sum(self.state_bytes(b, n, s["self_k"][0].dtype) for (b, n), (s, _) in self.graphs.items())
 
     def _step(self, s) -> None:
         """One decoding step on the static state: every shape fixed, no host round trip."""
@@ -770,7 +785,9 @@ class StaticGreedy:
         enc = self.model.model.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         key = (batch, src_len)
         if key not in self.graphs:
-            while len(self.graphs) >= self.keep:
+            need = self.state_bytes(batch, src_len, enc.dtype)
+            while self.graphs and (len(self.graphs) >= self.keep or (
+                    self.budget is not None and self.held() + need > self.budget)):
                 self.graphs.popitem(last=False)  # its state and graph memory go back to the allocator
             self.graphs[key] = [self._state(batch, src_len, device, enc.dtype), None]
         self.graphs.move_to_end(key)

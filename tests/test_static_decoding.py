@@ -120,3 +120,21 @@ def test_batches_come_back_in_order_decoded_beside_the_device(tiny_model_dir):
     assert threads and all(name.startswith("summarize-decode") for name in threads)
     texts = TEXTS + [t + " 다시" for t in TEXTS]
     assert translate_texts(fast, texts, None, 2, 4096) == translate_texts(ref, texts, None, 2, 4096)
+
+
+def test_the_kept_shapes_fit_a_memory_budget(tiny_model_dir):
+    ref, fast = pair(tiny_model_dir)
+    static = fast.static
+    sizes = []
+    for n in range(1, len(TEXTS) + 1):
+        assert torch.equal(fast.generate_ids(TEXTS[:n]), ref.generate_ids(TEXTS[:n]))
+        (batch, src_len), (s, _) = next(reversed(static.graphs.items()))
+        kv = sum(t.numel() * t.element_size() for k in ("self_k", "self_v", "enc_k", "enc_v") for t in s[k])
+        assert static.state_bytes(batch, src_len, torch.float32) == kv  # the estimate is what is allocated
+        sizes.append(kv)
+    static.graphs.clear()
+    static.budget = int(1.5 * max(sizes))  # room for one more shape beside the one in use, not four
+    for n in range(1, len(TEXTS) + 1):
+        assert torch.equal(fast.generate_ids(TEXTS[:n]), ref.generate_ids(TEXTS[:n]))
+        assert static.held() <= static.budget + sizes[n - 1]
+    assert 1 <= len(static.graphs) <= 2 < static.keep
