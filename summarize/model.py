@@ -347,7 +347,9 @@ class HFTranslator(Translator):
         with ThreadPoolExecutor(1, thread_name_prefix="summarize-decode") as decoding:
             waiting = None
             for texts in batches:
-                ready = decoding.submit(self._texts_of, self.generate_ids(texts)) if texts else decoding.submit(list)
+                # copied to the host here, once the device is done with it: a copy the other thread asked
+                # for would queue behind the next batch's steps
+                ready = decoding.submit(self._texts_of, self.generate_ids(texts).cpu()) if texts else decoding.submit(list)
                 if waiting is not None:
                     yield waiting.result()
                 waiting = ready
