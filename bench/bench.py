@@ -9,6 +9,7 @@ naive (one sentence at a time, fp32), generate (batched), project-transformers /
 project's paths), job-auto (the whole brief job, reading to briefs written, with the time in the
 model apart) and job-sim (the whole job against a simulated device exactly as fast as the reference
 path, `generate` on a GPU and CTranslate2 on a CPU: whether everything around the model keeps up).
+host: the transformers path with the model's forward stubbed, in GPU-sized batches (the host's part).
 
     python bench/bench.py [--arch base big] [--device cpu|cuda] [--new-tokens 40] [--repeats 3]
 
@@ -341,10 +342,34 @@ def worker_job_sim(args) -> dict:
         # CPU of this (the model's) process for everything but the model: on a GPU it shares one GIL
         # with the thread that drives the device
         main_cpu.append((_cpu_s() - c0 - sim.cpu) / sim.units * 1e6)
+        prepare_ms = statistics.median(e.timings["prepare_s"] for e in report.entries) * 1000
     shutil.rmtree(tmp, ignore_errors=True)
     return dict(articles=articles, units=units, times=times, sim_rate=args.sim_rate, vs_device=ratios,
-                load_s=args.sim_load, main_cpu_us=main_cpu,
+                load_s=args.sim_load, main_cpu_us=main_cpu, prepare_ms=prepare_ms,
                 workers=_workers_used(options, articles))
+
+
+def worker_host(model: Path, sentences: list[str], args) -> dict:
+    """The host's part of the project's transformers path (tokenizing, batching, padding, decoding): the
+    model's forward replaced by ids of the forced output length, so that only the rest is timed."""
+    import torch
+
+    from summarize.translation import batch_limits, load_translator, resolve_model, translate_texts
+
+    options = _options(model, "transformers", args, 1024)
+    t0 = time.perf_counter()
+    tr = load_translator(resolve_model(str(model)), options)
+    load = time.perf_counter() - t0
+    out = torch.randint(5, 1000, (1024, args.new_tokens + 1))
+
+    def forward(texts):
+        tr.encode(texts)  # the padded tensors, as for the model
+        return out[:len(texts)]
+
+    tr.generate_ids = forward
+    limits = batch_limits(1024, 65536, "cuda")  # a GPU's batches: where the host's part matters
+    times = _timed(lambda: translate_texts(tr, sentences, None, *limits), args.repeats)
+    return dict(sentences=len(sentences), times=times, load_s=load, host_us=[t / len(sentences) * 1e6 for t in times])
 
 
 def _cpu_s() -> float:
@@ -381,6 +406,8 @@ def worker(args) -> None:
         out = worker_generate(model, sentences, args)
     elif kind.startswith("project-"):
         out = worker_project(model, sentences, args, kind.split("-", 1)[1])
+    elif kind == "host":
+        out = worker_host(model, sentences, args)
     elif kind == "job-sim":
         out = worker_job_sim(args)
     elif kind.startswith("job-"):
@@ -461,9 +488,10 @@ def main() -> None:
 
         args.threads = default_threads()
 
-    paths = args.paths or (["naive", "generate", "project-transformers", "project-ct2", "job-auto", "job-sim"]
+    paths = args.paths or (["naive", "generate", "project-transformers", "project-ct2", "host", "job-auto", "job-sim"]
                            if args.device == "cpu" else
-                           ["naive", "generate", "project-generate", "project-transformers", "job-auto", "job-sim"])
+                           ["naive", "generate", "project-generate", "project-transformers", "host", "job-auto",
+                            "job-sim"])
     work = Path(tempfile.mkdtemp(prefix="summarize-bench-"))
     base = sample_sentences()
     # copies made different (a marker in each), so that no path can translate a sentence once for all
@@ -525,7 +553,7 @@ def report(results: dict) -> None:
                 continue
             rate = _rate(r)
             unit = "art/s" if kind.startswith("job") else "sent/s"
-            ratio = f"{rate / base:.1f}×" if base and not kind.startswith("job") else ""
+            ratio = f"{rate / base:.1f}×" if base and not kind.startswith("job") and kind != "host" else ""
             notes = []
             if r.get("backend"):
                 notes.append(f"{r['backend']} {r.get('compute_type') or ''}".strip())
@@ -536,9 +564,12 @@ def report(results: dict) -> None:
             gen = _rate(rs.get("generate"))
             if kind.startswith("project-") and gen:
                 notes.append(f"{rate / gen:.2f}× generate")
+            if kind == "host":
+                notes.append(f"the host's part of the transformers path: {statistics.median(r['host_us']):.1f} µs/sent")
             if kind == "job-sim":
                 cpu = f"; main process {statistics.median(r['main_cpu_us']):.0f} µs CPU/sent" if r.get(
                     "main_cpu_us") else ""
+                cpu += f"; prepare {r['prepare_ms']:.1f} ms/article" if r.get("prepare_ms") else ""
                 notes.append(f"device simulated at {r['sim_rate']:.0f} sent/s: the job ran at "
                              f"{statistics.median(r['vs_device']):.2f}× its speed; "
                              f"{r['workers'] or 'a thread, no'} worker processes{cpu}")
