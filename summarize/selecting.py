@@ -40,12 +40,15 @@ def _bigrams(text: str) -> Counter:
     return grams
 
 
-def _cosine(a: Counter, b: Counter) -> float:
-    if not a or not b:
+def _cosine_to_rest(g: Counter, whole: Counter, whole_sq: int) -> float:
+    """The cosine of a sentence's bigrams `g` and the rest of the article's (whole - g), summed over
+    the sentence's own bigrams only (`whole` holds every count of g; `whole_sq` is its squared norm)."""
+    if not g:
         return 0.0
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
+    dot = sum(v * (whole[k] - v) for k, v in g.items())
+    rest_sq = whole_sq - sum(whole[k] ** 2 - (whole[k] - v) ** 2 for k, v in g.items())
+    na = math.sqrt(sum(v * v for v in g.values()))
+    nb = math.sqrt(rest_sq)
     return dot / (na * nb) if na and nb else 0.0
 
 
@@ -63,11 +66,11 @@ def score_sentences(
         if s.paragraph not in seen:
             first_of_paragraph.add(s.id)
             seen.add(s.paragraph)
+    whole_sq = sum(v * v for v in whole.values())
     scores = []
     for s, g in zip(sentences, grams, strict=True):
-        rest = whole - g
         position = 2.0 if s.id == 0 else 0.8 if s.id == 1 else 0.3 if s.id in first_of_paragraph else 0.0
-        centrality = 2.0 * _cosine(g, rest)
+        centrality = 2.0 * _cosine_to_rest(g, whole, whole_sq)
         figures = 0.6 * min(figure_counts.get(s.id, 0), 3)
         quote = 1.0 if s.id in quoted else 0.0
         if len(s.ko) < 15:

@@ -40,3 +40,22 @@ def test_figures_and_quotes_raise_scores():
 
 def test_empty():
     assert select([], {}, set()) == []
+
+
+def test_centrality_is_the_cosine_of_a_sentence_and_the_rest_of_the_article():
+    import math
+    from collections import Counter
+
+    from summarize.selecting import _bigrams
+
+    def cosine(a: Counter, b: Counter) -> float:  # by the definition, over every bigram of both
+        dot = sum(v * b.get(k, 0) for k, v in a.items())
+        norms = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+        return dot / norms if norms else 0.0
+
+    grams = [_bigrams(s.ko) for s in SENTS]
+    whole = sum(grams, Counter())
+    for s, g, score in zip(SENTS, grams, score_sentences(SENTS, FIGS, QUOTED), strict=True):
+        expected = 2.0 * cosine(g, whole - g) - (1.0 if len(s.ko) < 15 else 0.0)
+        assert score.centrality == expected
+    assert len({round(sc.centrality, 6) for sc in score_sentences(SENTS, FIGS, QUOTED)}) > 2
