@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from summarize.translation import Translator  # noqa: E402
+
 ARCHS = {
     # Helsinki-NLP/opus-mt-ko-en
     "base": dict(d_model=512, heads=8, ffn=2048, layers=6, activation="swish", vocab=65001, positions=512),
@@ -288,7 +290,7 @@ def worker_job(model: Path, sentences: list[str], args, backend: str) -> dict:
                 backend=state["info"].backend, compute_type=state["info"].compute_type)
 
 
-class SimulatedDevice:
+class SimulatedDevice(Translator):
     """A translator that takes exactly len(texts) / rate seconds per batch and keeps every figure:
     the whole job against a device of known speed, to see whether the rest of the job keeps up."""
 

@@ -440,9 +440,6 @@ class SubwordTokenizer:
     def tokens(self, texts: list[str]) -> list[list[str]]:
         return [self.hf.convert_ids_to_tokens(ids) for ids in self.hf(list(texts))["input_ids"]]
 
-    def count(self, texts: list[str]) -> list[int]:
-        return [len(ids) for ids in self.hf(list(texts))["input_ids"]]
-
     def text(self, tokens: list[str]) -> str:
         return self.hf.decode(self.hf.convert_tokens_to_ids(tokens), skip_special_tokens=True)
 
@@ -469,10 +466,10 @@ class MarianSpm(SubwordTokenizer):
         self.special = {self.eos, self.unk, cfg.get("pad_token", "<pad>")}
         self.cleanup = bool(cfg.get("clean_up_tokenization_spaces", False))
         # the id route: source sentencepiece ids -> model ids, model ids -> pieces (None: special)
-        unk = self.vocab.get(self.unk)
+        self.unk_id, self.eos_id = self.vocab.get(self.unk), self.vocab.get(self.eos)
         self.source_unk = self.source.unk_id()
-        self.to_model = [self.vocab.get(self.source.id_to_piece(i), unk) for i in range(self.source.get_piece_size())]
-        self.eos_id = self.vocab.get(self.eos)
+        self.to_model = [self.vocab.get(self.source.id_to_piece(i), self.unk_id)
+                         for i in range(self.source.get_piece_size())]
         self.by_id: list[str | None] = [None] * (max(self.vocab.values(), default=-1) + 1)
         for piece, i in self.vocab.items():
             self.by_id[i] = None if piece in self.special else piece
@@ -498,19 +495,15 @@ class MarianSpm(SubwordTokenizer):
             out.append([p if p in self.vocab else self.unk for p in pieces] + [self.eos])
         return out
 
-    def count(self, texts: list[str]) -> list[int]:
-        return [len(t) for t in self.tokens(texts)]
-
     def ids(self, texts: list[str]) -> list[list[int]]:
         """Model input ids, as `tokens` mapped through vocab.json, the whole batch encoded at once as
         sentencepiece ids. A text with a language code, or with a piece that sentencepiece does not know
         (whose surface vocab.json might still hold), goes the way of `tokens`."""
         rows = self.source.encode(list(texts), out_type=int)
-        unk = self.vocab.get(self.unk)
         out = []
         for text, row in zip(texts, rows, strict=True):
             if self.source_unk in row or text.startswith(">>"):
-                out.append([self.vocab.get(p, unk) for p in self.tokens([text])[0]])
+                out.append([self.vocab.get(p, self.unk_id) for p in self.tokens([text])[0]])
             else:
                 out.append([self.to_model[i] for i in row] + [self.eos_id])
         return out

@@ -271,8 +271,7 @@ def translate_texts(
     parallel = max(1, getattr(translator, "parallel", 1))  # a model that runs n batches at once gets n at a time
     order = list(batches(lengths, batch_size * parallel, max_batch_tokens * parallel))
     sources = ([pieces[i] for i in idx] for idx in order)
-    many = getattr(translator, "translate_batches", None)  # a model of the tests may have translate_batch alone
-    for idx, out in zip(order, many(sources) if many else map(translator.translate_batch, sources), strict=True):
+    for idx, out in zip(order, translator.translate_batches(sources), strict=True):
         src = [pieces[i] for i in idx]
         if len(out) != len(src):
             raise RuntimeError(f"model returned {len(out)} translations for {len(src)} inputs")

@@ -99,7 +99,7 @@ class Workers:
             n, mp_context=_context(), initializer=_watch, initargs=(os.getpid(),)))
         self._lock = threading.RLock()
         self._live: set[Task] = set()  # started, and not yet come back (or come back broken)
-        self._results = 0  # tasks that came back from worker processes
+        self._worked = False  # a task came back from a worker process: processes work here
         self.generation = 0
         self.mode = "thread"
         self.executor: Executor = ThreadPoolExecutor(1)
@@ -135,7 +135,7 @@ class Workers:
         with self._lock:
             if task.future is future:
                 self._live.discard(task)
-                self._results += self.mode == "processes"
+                self._worked = self._worked or self.mode == "processes"
 
     def _broken(self, generation: int) -> None:
         """The pool of `generation` died: replace it (once) and restart every task it had not finished."""
@@ -143,7 +143,7 @@ class Workers:
             if generation != self.generation:
                 return  # replaced already; the task has its new future
             old = self.executor
-            if self._results == 0 and not self._processes_work():
+            if not self._worked and not self._processes_work():
                 # worker processes cannot work here, but a thread can
                 log.warning("worker processes failed; preparing articles in a thread")
                 self.executor, self.mode = ThreadPoolExecutor(1), "thread"
@@ -164,7 +164,7 @@ class Workers:
         pool = self._make_pool(1)
         try:
             pool.submit(os.getpid).result(timeout=120)
-            self._results += 1
+            self._worked = True
             return True
         except Exception:
             return False

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from summarize.translation import Translator
 from summarize.types import ModelInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,7 @@ def gold() -> dict:
     return json.loads((SAMPLES / "gold.json").read_text(encoding="utf-8"))
 
 
-class FakeTranslator:
+class FakeTranslator(Translator):
     """A scripted model: English is made by a function of the Korean; every call is counted."""
 
     max_input_tokens = 512
