@@ -440,10 +440,9 @@ def run(
             load_error: str | None = None
             with Workers(default_processes(options.workers, len(todo))) as workers:
                 # preparation starts at once, in the workers, while this thread loads the model
-                spool = None
-                if workers.mode == "processes":  # the articles stay in the workers' hands (Spooled)
-                    spool_dir.mkdir()
-                    spool = spool_dir
+                spool = spool_dir if workers.mode == "processes" else None  # articles stay with the workers
+                if spool:
+                    spool.mkdir()
                 per_task = PER_TASK if workers.mode == "processes" else 1
                 preparing = _Queue(workers, _prepare_one)
                 jobs = iter(todo)
