@@ -1,22 +1,70 @@
-"""Cleaning: split a saved news page into headline, metadata and body paragraphs.
+"""Cleaning: classify every line of a saved news page, and keep the article.
 
-The rules are general ones that hold across Korean outlets, not tuned to one page:
-bylines and reporter e-mails, datelines at the start of the lead, breaking tags,
-photo captions, share/print/font widgets, copyright lines, related-article links,
-hashtag lines, and everything after the article ends (most-read lists, menus).
+Each line gets a class (`KINDS`) and the rule that gave it, so that nothing a page holds is
+dropped without a reason: `Article.lines` lists them all, `summarize explain FILE` prints them.
+
+Two kinds of evidence decide a line's class:
+
+1. What the line is, wherever it stands: a viewer notice, a photo caption or credit, a
+   related-article list, an ad, a comment widget, a footer with phone numbers, a broadcast
+   script's markers, a date line, a byline (`LINE_RULES`, one table row a rule).
+2. Where it stands: the headline is a line that reads like one before the lead; decks stand
+   between the headline and the lead; the body runs from the lead to the article's end (a
+   copyright notice, an end mark, a footer); what comes after is not the article. On an HTML
+   page, the markup tells what a block is (navigation, related list, caption, ...), and the
+   article extractor (trafilatura) tells which lines are the main content.
+
+Lines that carry facts (bullets, numbered lists, flattened tables) are body whatever their first
+character; a block the page prints twice is kept once.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from .errors import Rejected
-from .types import Article, Meta, Source
+from .types import Article, Line, Meta, Source
 
-__all__ = ["clean", "strip_dateline", "hangul_ratio"]
+__all__ = ["clean", "strip_dateline", "hangul_ratio", "KINDS", "LINE_RULES"]
 
-REPORTER_TITLES = r"(?:기자|특파원|선임기자|객원기자|수습기자|인턴기자|통신원|논설위원|전문기자|기상캐스터)"
+# The classes a line can get, with what they mean (shown by `summarize explain`).
+KINDS = {
+    "body": "article text",
+    "headline": "the headline",
+    "deck": "a sub-headline between the headline and the lead",
+    "subhead": "a heading inside the article, not a sentence",
+    "byline": "the reporter's name (and e-mail)",
+    "date": "the date and time of publication",
+    "dateline": "the place and agency before the lead",
+    "caption": "a photo caption",
+    "credit": "a photo or video credit",
+    "menu": "site navigation",
+    "widget": "a button or tool (share, print, font size, listen)",
+    "notice": "a notice of the site or portal to its readers",
+    "related": "links to other articles",
+    "ad": "an advertisement",
+    "comment": "the comments section",
+    "board": "a forum's furniture (board name, poster, views)",
+    "release": "a press release's furniture (release time, contacts, attachments)",
+    "broadcast": "a broadcast script's furniture (markers, hand-offs, sign-offs, credits)",
+    "contact": "phone numbers, e-mails and messenger ids for tips",
+    "copyright": "a copyright notice",
+    "footer": "the site's footer (address, registration, policies)",
+    "link": "a bare web address",
+    "hashtags": "hashtags",
+    "tag": "a label such as [속보] or [단독]",
+    "end": "an end-of-article mark",
+    "after-end": "after the end of the article",
+    "header": "above the headline",
+    "repeated": "a block the page prints twice (kept once)",
+    "noise": "symbols without words",
+}
+
+REPORTER_TITLES = r"(?:기자|특파원|선임기자|객원기자|수습기자|인턴기자|통신원|논설위원|전문기자|기상캐스터|리포터|앵커)"
 _NAME = r"[가-힣]{2,4}"
 _NAMES = rf"(?<![가-힣]){_NAME}(?:\s?[·,ㆍ]\s?{_NAME}|\s{_NAME}(?=\s?{REPORTER_TITLES}|\s{_NAME}))*"
 _BRACKET = r"[\[【(<〔［]\s*(?P<b>[^\]】)>〕］\n]{1,40}?)\s*[\]】)>〕］]"
@@ -26,68 +74,186 @@ _REPORTER = rf"(?P<names>{_NAMES})\s?{REPORTER_TITLES}"
 DATELINE = re.compile(rf"^\s*(?:{_BRACKET}\s*)?(?:{_REPORTER}\s*)?=\s*")
 # [이데일리 홍길동 기자] / [헤럴드경제=홍길동 기자] / (서울=연합뉴스) without a reporter
 DATELINE_BRACKET = re.compile(rf"^\s*{_BRACKET}\s*")
+# 잠실=홍길동 기자 / 잠실, 홍길동 기자 (a sports page's venue before the reporter)
+PLACE_REPORTER = re.compile(rf"^\s*(?P<place>[가-힣]{{2,6}})\s?[=,]\s?(?P<names>{_NAME})\s?{REPORTER_TITLES}\s*[=]?\s*")
 
-BREAKING = re.compile(r"^\s*[\[【(<]?\s*(?:속\s?보|단\s?독|종합|긴급|\d보|업데이트|포토|영상|사설|칼럼|인터뷰|르포)\s*[\]】)>]?\s*$")
-TITLE_TAG = re.compile(r"^\s*[\[【(<]\s*(?:속\s?보|단\s?독|종합\d?보?|긴급|\d보|업데이트|포토|영상|인터뷰|르포|사설|칼럼|기고|카드뉴스)\s*[\]】)>]\s*")
+TITLE_TAG = re.compile(r"^\s*[\[【(<]\s*(?:속\s?보|단\s?독|종합\d?보?|긴급|\d보|업데이트|포토|영상|인터뷰|르포|사설|칼럼|기고|"
+                       r"카드뉴스|전문|일문일답|팩트체크|현장|이슈|영상\s?뉴스|포토\s?뉴스)\s*[\]】)>]\s*")
+HANGUL = re.compile(r"[가-힣]")
+LETTER = re.compile(r"[^\W\d_]")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL = re.compile(r"https?://\S+|www\.\S+")
+PHONE = re.compile(r"(?<![\d.])(?:\(?0\d{1,2}\)?[-.)\s]?\d{3,4}[-.\s]\d{4}|1[5-9]\d{2}-\d{4}|\d{3,4}-\d{4})(?![\d.])")
+DATE_IN_LINE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*[-./년]\s*(?P<m>\d{1,2})\s*[-./월]\s*(?P<d>\d{1,2})\s*일?\.?"
+    r"(?:\s*(?:\(\S\)|[월화수목금토일]요일)?\s*(?:(?P<ap>오전|오후|AM|PM|am|pm)\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+# A sentence's end: a period after Hangul, 다/요/죠/까, or a press release's nominal end (…함, …임, …됨).
+SENTENCE_END = re.compile(r"(?:[.!?。]|[다요죠까][.!?]?|[함음됨임][.]?)[\"'”’」』)\]″]*\s*$")
+# Ends as a sentence does, with its period: not a headline.
+FULL_STOP = re.compile(r"[가-힣A-Za-z0-9)\"'”’″][.!?。][\"'”’」』)\]″]*\s*$")
+# A line that ends with a particle or a connective goes on in the next line.
+CONTINUES = re.compile(r"(?:을|를|은|는|와|과|에서|으로|에게|하고|하며|하면|했고|이며|이고|지만|는데|면서|고|며|의|및|또는|등|,)$")
+BULLET = re.compile(r"^\s*(?:[○□■◆◇●◎•·ㆍ\-–—*※▷▶►➤✔✓❍ㅇ]|[①-⑳]|\(?\d{1,2}[.)](?!\d)|\(?[가-하][.)](?=\s)|[ⅰ-ⅹⅠ-Ⅹ][.)]?)\s*")
+SUBHEAD_MARK = re.compile(r"^\s*[■□◆◇●◎★☆◈▣▨]")
+END_OF_ARTICLE = re.compile(r"^\s*(?:\(끝\)|/끝/|<끝>|\[끝\]|-끝-|\(END\)|<END>|\[END\])\s*$")
+
+# --------------------------------------------------------------------------- what a line is
 
 WIDGETS = {
     "글자크기", "글자 크기", "글씨크기", "글씨 크기", "글자크기 설정", "+", "-", "가", "가+", "가-", "인쇄", "인쇄하기", "프린트",
     "공유", "공유하기", "기사공유", "스크랩", "기사저장", "저장", "메일", "이메일", "메일보내기", "닫기", "URL복사", "url복사",
-    "URL 복사", "링크복사", "링크 복사", "주소복사", "페이스북", "트위터", "카카오톡", "카카오스토리", "네이버밴드", "밴드",
+    "URL 복사", "링크복사", "링크 복사", "주소복사", "페이스북", "트위터", "엑스", "카카오톡", "카카오스토리", "네이버밴드", "밴드",
     "좋아요", "싫어요", "추천", "추천하기", "구독", "구독하기", "기자 구독", "댓글", "댓글쓰기", "목록", "목록보기", "맨위로",
     "TOP", "top", "뉴스듣기", "기사듣기", "본문듣기", "본문 듣기", "음성으로 듣기", "번역", "번역하기", "기사 스크랩", "SNS 공유",
-    "글자작게", "글자크게", "확대", "축소", "다음", "이전", "이전기사", "다음기사", "기사원문", "원문보기", "광고", "AD",
+    "글자작게", "글자크게", "확대", "축소", "다음", "이전", "이전기사", "다음기사", "기사원문", "원문보기", "광고", "AD", "기사 공유",
+    "글씨 키우기", "글씨 줄이기", "가가", "공감", "북마크", "텔레그램", "라인", "링크드인", "복사", "보내기", "전체보기", "더보기",
+    "스크롤 이동 상태바", "본문 바로가기", "메뉴 바로가기", "검색", "로그인", "로그아웃", "회원가입", "English", "中文", "日本語",
 }
-WIDGET_WORDS = re.compile(r"(?:보내기|공유하기|다른\s?기사\s?보기|기사\s?더\s?보기|구독하기|바로가기|기사제보|제보하기)")
-END_MARKERS = re.compile(
+WIDGET_WORDS = re.compile(r"(?:보내기|공유하기|다른\s?기사\s?보기|기사\s?더\s?보기|구독하기|바로가기|기사제보|제보하기|글자\s?크기|"
+                          r"글씨\s?(?:크기|키우기|줄이기)|폰트\s?크기|인쇄하기|스크랩하기|음성\s?변환|음성으로\s?듣기|본문\s?듣기|"
+                          r"기사\s?듣기|뉴스\s?듣기|요약봇|번역하기|URL\s?복사|링크\s?복사|좋아요|훈훈해요|슬퍼요|화나요|후속기사\s?원해요)")
+MENU_WORDS = {
+    "홈", "HOME", "Home", "전체", "전체기사", "전체메뉴", "전체 메뉴", "뉴스", "정치", "경제", "사회", "국제", "세계", "문화", "문화·연예",
+    "스포츠", "연예", "IT", "IT·과학", "IT/과학", "과학", "오피니언", "사설", "칼럼", "전국", "지역", "라이프", "생활", "건강", "포토",
+    "영상", "산업", "금융", "증권", "부동산", "교육", "날씨", "북한", "외교", "국방", "법조", "사건사고", "기획", "연재", "인물", "사람",
+    "랭킹", "팩트체크", "속보", "이슈", "많이본뉴스", "많이 본 뉴스", "최신기사", "구독신청", "기사제보", "제보", "고객센터", "로그인",
+    "회원가입", "검색", "메뉴", "닫기", "Daum", "NAVER", "네이버", "다음", "뉴스홈", "섹션", "야구", "축구", "농구", "배구", "골프",
+    "육상", "e스포츠", "해외축구", "해외야구", "KBO", "K리그", "MLB", "여행", "푸드", "자동차", "테크", "엔터", "TV", "라디오",
+    "기자", "기자페이지", "이전", "더보기", "MY", "마이", "구독", "알림", "설정", "뉴스레터", "지면보기", "PDF", "e신문",
+}
+BREADCRUMB = re.compile(r"^\s*[^\s.>›»]+(?:\s?[^\s.>›»]+)?(?:\s*[>›»]\s*[^\s>›»|]+(?:\s[^\s>›»|]+)?){1,4}\s*$")
+DATE_LINE = re.compile(
+    r"^\s*[•·|ㆍ\-]?\s*(?:[가-힣A-Za-z/ ]{0,12}[|/]\s*)?"
+    r"(?:입력|수정|승인|등록|게재|발행|기사입력|기사\s?입력|최종\s?수정|최종\s?업데이트|업데이트|송고|작성|작성일|등록일|입력일|수정일|"
+    r"입력\s?시간|수정\s?시간|기사\s?승인|발행일|게시|게시일|보도)\s*(?:일시|시간)?\s*[:：|]?\s*[:：|]?\s*(?:19|20)\d{2}"
+)
+DATE_ONLY = re.compile(rf"^\s*[(\[]?\s*{DATE_IN_LINE.pattern}\s*[)\]]?\s*(?:송고|입력|수정|승인|작성|등록)?\s*$")
+PAGE_DETAILS = re.compile(r"(?:^|[|·/*]\s*)(?:19|20)\d{2}[-./]\s?\d{1,2}[-./]\s?\d{1,2}\.?\s+\d{1,2}:\d{2}.*(?:[|·]|$)|[|·].*(?:19|20)\d{2}[-./]\s?\d{1,2}[-./]\s?\d{1,2}")
+TRAILING_DATE = re.compile(
+    r"(?:\s|\||·|/)\s*(?:(?:19|20)\d{2}[-./]\s?\d{1,2}[-./]\s?\d{1,2}\.?(?:\s*\d{1,2}:\d{2})?|\d{1,2}[-./]\d{1,2}\s+\d{1,2}:\d{2}|"
+    r"\d{1,2}:\d{2}|\d+\s?(?:분|시간|일)\s?전)\s*$"
+)
+NOTICE = re.compile(
+    r"(?:섹션으로\s?분류|섹션\s?(?:정보|분류)|언론사(?:에서|가|의)?\s?(?:선정|분류|구독|홈|편집|제공)|기사\s?제공|읽어주기\s?기능|"
+    r"브라우저에서만\s?(?:사용|이용)|음성\s?(?:변환|재생|합성)|텍스트\s?음성|요약봇|(?:AI|자동)\s?요약|본문\s?요약|"
+    r"네이버\s?(?:메인|뉴스|AI)|다음\s?뉴스|구독\s?(?:많은|하고|버튼|하세요|해\s?주세요|신청)|(?:로그인|회원)\s?(?:후|하고|하시면|가입)|"
+    r"번역\s?beta|Translated\s+by|기사의\s?섹션|해당\s?언론사|앱\s?(?:설치|다운)|지금\s?바로\s?다운|무료\s?구독|뉴스레터\s?(?:신청|구독)|"
+    r"기사\s?(?:추천|저장|스크랩)|이\s?기사(?:를|가|는)\s?(?:추천|공유|좋으셨|도움)|기자\s?(?:구독|페이지|프로필)|"
+    r"이\s?기사의\s?(?:원문|출처)|원문\s?(?:기사|보기)|[Cc]lick|바로가기|PICK|알림\s?설정|자동\s?추출|오디오\s?기사)"
+)
+RELATED_HEAD = re.compile(
     r"^(?:많이\s?본\s?(?:뉴스|기사)|많이\s?읽은\s?(?:뉴스|기사)|인기\s?(?:기사|뉴스)|헤드라인|포토\s?뉴스|포토|"
-    r"관련\s?(?:기사|뉴스)|이\s?시각\s?(?:주요|많이\s?본)?\s?뉴스|주요\s?뉴스|최신\s?(?:기사|뉴스)|실시간\s?(?:뉴스|인기)|추천\s?(?:기사|뉴스)|"
-    r"오늘의\s?(?:주요\s?)?뉴스|전체\s?메뉴|섹션별\s?기사|가장\s?많이\s?본.*|핫\s?이슈|이슈\s?&\s?토픽|기자\s?PICK|에디터\s?PICK|"
-    r"함께\s?보면\s?좋은\s?기사|이\s?기사를\s?공유합니다|댓글\s?\d*|독자\s?의견|SNS\s?공유|회사소개|개인정보\s?처리방침|청소년\s?보호정책|"
-    r"이용약관|광고문의|기사\s?제보)\s*[>▶›»]?\s*$"
+    r"(?:이\s?기사와\s?)?관련(?:된)?\s?(?:기사|뉴스|영상)|이\s?시각\s?(?:주요|많이\s?본)?\s?뉴스|주요\s?뉴스|최신\s?(?:기사|뉴스)|"
+    r"실시간\s?(?:뉴스|인기|급상승)|추천\s?(?:기사|뉴스)|오늘의\s?(?:주요\s?)?뉴스|섹션별\s?기사|가장\s?많이\s?본.*|"
+    r"핫\s?이슈|이슈\s?&\s?토픽|기자\s?PICK|에디터\s?PICK|함께\s?보면\s?좋은\s?(?:기사|뉴스)|이\s?기사를\s?공유합니다|"
+    r"[가-힣A-Za-z0-9]{1,12}\s?(?:랭킹|많이\s?본)\s?뉴스|다른\s?기사|이\s?기자의\s?(?:다른\s?)?기사|기자의\s?다른\s?기사|"
+    r"(?:해당|이)\s?언론사\s?(?:주요|인기|랭킹)\s?(?:기사|뉴스)|연관\s?(?:기사|뉴스)|지금\s?뜨는\s?뉴스|오늘의\s?픽|"
+    r"함께\s?(?:읽으면|볼만한|보면)\s?.*|더\s?많은\s?(?:기사|뉴스)|관련\s?기사\s?더보기|이런\s?기사\s?어때요)"
+    r"\s*[>▶›»+]?\s*$"
 )
-COPYRIGHT = re.compile(r"ⓒ|©|Copyright|copyright|무단\s?전재|재배포\s?금지|저작권자")
-CAPTION_START = re.compile(r"^\s*[▲△▶▷▽▼◀◁☞]")
-SUBHEAD_START = re.compile(r"^\s*[■□◆◇●○◎※★☆]")
-_CREDIT = r"[(\[<]\s*(?:{words})\s*{sep}\s*[^)\]>]{{0,40}}[)\]>]"
-# (사진=연합뉴스) inside a line; [사진 = 연합뉴스] on a line of its own, with its caption on the next
-PHOTO_CREDIT = re.compile(_CREDIT.format(words="사진|그래픽|자료|영상|출처|제공|이미지", sep="[=:]"))
-PHOTO_CREDIT_LINE = re.compile(rf"^\s*{_CREDIT.format(words='사진|그래픽|이미지|영상', sep='[=:]?')}\s*$")
-PHOTO_INLINE = re.compile(r"\s?[(\[]\s*(?:사진|사진\s?왼쪽|사진\s?오른쪽|작은\s?사진|오른쪽|왼쪽)\s*[)\]]")
+RELATED_ITEM = re.compile(r"^\s*(?:[▶►▷☞→]\s*)?(?:\[?관련\s?(?:기사|뉴스)\]?\s*[:：]?)|^\s*[▶►▷☞]\s*\S")
+RANKED_ITEM = re.compile(r"^\s*(?:\d{1,2}|[①-⑳])\s*[.)]?\s+\S")
+AD = re.compile(
+    r"(?:\bSALE\b|세일|환불\s?(?:보장|가능)|최저가|특가|할인\s?(?:쿠폰|혜택|이벤트|가|중)|\d+\s?%\s?(?:할인|OFF|off)|무료\s?(?:체험|상담|배송|증정)|"
+    r"구매\s?(?:하기|바로가기)|주문\s?하기|지금\s?(?:바로\s?)?(?:신청|구매|클릭|확인)|\[광고\]|\(광고\)|<광고>|^광고$|^AD$|"
+    r"Sponsored|스폰서|파트너스\s?활동|쿠팡|선착순\s?\d+\s?명?\s?(?:무료|할인)|상담\s?문의|카톡\s?상담)"
+)
+COMMENT = re.compile(
+    r"^(?:댓글\s?[\[(]?\d*[\])]?|댓글\s?(?:쓰기|달기|보기|작성|입력|\d+개)|로그인\s?(?:후|하고|하여).*|\d+\s?/\s?\d+\s?자?|"
+    r"최신순|공감순|추천순|과거순|답글(?:\s?\d+)?|신고|등록|비밀번호|작성자|댓글\s?운영\s?원칙|"
+    r"(?:댓글|의견)을?\s?(?:남겨|작성해|입력해)\s?주세요.*|첫\s?번째\s?댓글을.*|.*댓글이\s?없습니다.*)$"
+)
+BOARD = re.compile(
+    r"^(?:.{0,20}\s)?(?:조회\s?수?|조회|추천|비추천|작성일|등록일|글쓴이|작성자|닉네임|게시판|이전글|다음글|목록|글\s?번호|번호)"
+    r"\s*[:：|]?\s*[\d,.\-: ]*$|(?:조회\s?수?\s?[:：]?\s?[\d,]+.*(?:추천|댓글|\d{4}[-./]))|^\[?[가-힣]{1,8}\s?/\s?[가-힣]{1,8}\]?$"
+)
+RELEASE = re.compile(
+    r"^\s*(?:보\s?도\s?자\s?료|보도\s?(?:일시|시점|시간|참고\s?자료)|배포\s?(?:일시|일자|시간)|(?:배포\s?)?즉시\s?보도|엠바고|"
+    r"담당\s?(?:부서|자|과|팀)|책임자|실무자|연\s?락\s?처|문\s?의(?:\s?처)?\s*[:：]|붙\s?임(?:\s?\d|\s?[:：])?|별\s?첨|"
+    r"참고\s?자료|사진\s?자료|총\s?\d+\s?매|\(?총\s?\d+\s?쪽\)?)"
+)
+CREDIT_WORDS = r"(?:촬영(?:기자)?|영상\s?(?:취재|편집|기자|제공)|그래픽|편집|CG|자료\s?(?:제공|화면)|화면\s?제공|구성|연출|취재\s?지원|" \
+               r"글|사진|디자인|번역|진행|제작|출연)"
+BROADCAST_CREDITS = re.compile(rf"^\s*[(\[]?\s*{CREDIT_WORDS}\s?[:：/]\s?[^\s:：]+(?:\s+[^\s:：]+)?(?:\s*[,/·|]?\s*{CREDIT_WORDS}\s?[:：/]\s?[^\s:：]+(?:\s+[^\s:：]+)?)*\s*[)\]]?\s*$")
+BROADCAST_MARKER = re.compile(
+    r"^\s*(?:[\[<〈【]\s*(?:앵커|기자|리포트|앵커\s?멘트|기자\s?멘트|앵커\s?코멘트|스탠드업|브릿지|현장음|녹취|인터뷰|CG|자막|"
+    r"이펙트|기자\s?리포트|리포터|해설|아나운서|진행자|사회자|뉴스\s?(?:리뷰|픽)|앵커\s?리포트)\s*[\]>〉】]|"
+    r"◀\s?(?:앵커|리포트|기자|인터뷰|INT|SYN|녹취|현장음|브릿지|스탠드업|앵커\s?멘트)\s?▶|"
+    r"(?:앵커|기자|리포트|앵커\s?멘트)\s?[:：)])"
+)
+SOUNDBITE_INLINE = re.compile(
+    r"^\s*[\[<〈]\s*(?:(?:인터뷰|녹취|현장음|SYN|INT)\s?[:：]?\s*)?(?P<who>[가-힣]{2,4}(?:\s?[가-힣]{2,4})?)\s?/\s?"
+    r"(?P<title>[^:：\]>〉/]{1,40}?)\s*[:：]\s*(?P<text>.+?)\s*[\]>〉]\s*$"
+)
+SOUNDBITE_HEAD = re.compile(
+    r"^\s*(?:[\[<〈]\s*(?:인터뷰|녹취|현장음|SYN|INT)\s*[\]>〉]\s*|◀\s?(?:인터뷰|INT|SYN|녹취)\s?▶\s*|▶\s?(?:인터뷰|녹취)\s*[:：]\s*)?"
+    r"[\[<〈]?\s*(?P<who>[가-힣]{2,4})\s?/\s?(?P<title>[^:：\]>〉/]{1,40}?)\s*[\]>〉]?\s*$"
+)
+SIGNOFF = re.compile(
+    r"^(?:지금까지\s?.{0,30}?\s?(?:에서)?\s?)?(?P<outlet>KBS|MBC|SBS|YTN|JTBC|MBN|TV조선|채널A|연합뉴스\s?TV|OBS|EBS|TBS|CBS|"
+    r"[가-힣A-Z]{1,6}\s?방송|[가-힣A-Z]{2,8})\s?(?:뉴스|NEWS)?\s?(?P<name>[가-힣]{2,4})(?:\s?기자)?\s?(?:\[[^\]]*\])?\s?"
+    r"(?:입니다|였습니다|이었습니다)\.?\s*$"
+)
+HANDOFF = re.compile(
+    r"(?:(?:기자|특파원|리포터|캐스터|앵커)(?:가|이)\s?(?:자세히\s?|이어서\s?|계속해서\s?)?(?:보도|전|취재|정리|소개|분석)(?:합니다|했습니다|해\s?드립니다|해드립니다)|"
+    r"(?:기자|특파원)(?:와|과|를|을)?\s?(?:함께\s?|현장\s?)?(?:자세히\s?|직접\s?)?(?:알아\s?보겠습니다|얘기\s?나눠\s?보겠습니다|이야기\s?나눠\s?보겠습니다|짚어\s?보겠습니다|연결해\s?보겠습니다|연결합니다)|"
+    r"연결(?:합니다|해\s?보겠습니다|하겠습니다)|전해\s?(?:주시죠|주십시오|주세요)|(?:기자|특파원)\s?나와\s?(?:있습니다|계십니다)|"
+    r"(?:보도|취재)에\s?[가-힣]{2,4}\s?기자입니다)\.?\s*$"
+)
+CONTACT = re.compile(
+    r"(?:제보|문의|구독|상담|신고|대표\s?전화|전화|연락|카카오톡|카톡|카카오|텔레그램|메일|이메일|팩스|FAX|Fax|Tel|TEL|☎|📞|✉)"
+    r"|jebo|okjebo|@[\w.-]+\.(?:com|kr|net|co\.kr)"
+)
+FOOTER = re.compile(
+    r"(?:등록\s?번호|등록\s?일자?|발행\s?(?:인|일|처)|편집\s?(?:인|국장)|청소년\s?보호\s?책임자|사업자\s?(?:등록\s?)?번호|"
+    r"통신판매업|개인정보\s?(?:처리\s?방침|보호\s?책임자|취급방침)|이용\s?약관|회사\s?소개|광고\s?(?:문의|안내)|"
+    r"제휴\s?(?:문의|안내)|저작권\s?(?:정책|문의)|고충\s?처리|윤리\s?강령|편집\s?규약|주소\s?[:：]|\b(?:All|all)\s?[Rr]ights\b|"
+    r"대표\s?이사|^\(?우\)?\s?\d{5}|[가-힣]+(?:시|도)\s[가-힣]+(?:구|군|시)\s[가-힣0-9]+(?:로|길|동)\s?\d)"
+)
+COPYRIGHT = re.compile(r"ⓒ|©|\([cC]\)|Copyright|copyright|COPYRIGHT|무단\s?(?:전재|복제|배포|게재)|재배포\s?금지|저작권자|AI\s?학습")
+COPYRIGHT_NOTICE = re.compile(r"무단\s?(?:전재|복제|배포|게재)|재배포|저작권자|[Aa]ll\s?[Rr]ights|AI\s?학습|Copyright|COPYRIGHT|copyright")
+CAPTION_START = re.compile(r"^\s*[▲△▽▼◀◁☞↑]")
+_CREDIT = r"[(\[<〈]\s*(?:{words})\s*{sep}\s*[^)\]>〉]{{0,40}}[)\]>〉]"
+# (사진=연합뉴스) inside a line; [사진 = 연합뉴스] on a line of its own
+PHOTO_CREDIT = re.compile(_CREDIT.format(words="사진|그래픽|자료|영상|출처|제공|이미지|사진\\s?제공|자료\\s?사진|일러스트|캡처|화면\\s?캡처",
+                                         sep="[=:：]"))
+_CREDIT_ALONE = _CREDIT.format(words="사진|그래픽|이미지|영상|자료\\s?사진|사진\\s?제공|일러스트|캡처|화면\\s?캡처", sep="[=:：]?")
+PHOTO_CREDIT_LINE = re.compile(
+    rf"^\s*(?:{_CREDIT_ALONE}\s*)+$"
+    r"|^\s*(?:사진|그래픽|이미지|영상|자료\s?사진|사진\s?제공|일러스트)\s*[=:：/]\s*\S{1,20}(?:\s\S{1,20})?\s*$|^\s*[가-힣A-Za-z0-9]{1,12}\s?제공\s*$"
+)
+PHOTO_INLINE = re.compile(r"\s?[(\[]\s*(?:사진|사진\s?왼쪽|사진\s?오른쪽|작은\s?사진|오른쪽|왼쪽|가운데|앞줄\s?가운데|뒷줄\s?가운데)\s*[)\]]")
 CAPTION_LINE = re.compile(
-    r"(?:^\s*(?:사진|그래픽|자료사진|이미지)\s*[=:/]|[(\[<]\s*(?:사진|그래픽|자료|출처|이미지)\s*[=:][^)\]>]*[)\]>]\s*$|"
-    r"\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*/\s*\S+(?:\s.*)?$|ⓒ\s?News1|\[[가-힣A-Za-z]+\s?(?:자료)?사진\]\s*$|/\s?(?:연합뉴스|뉴스1|뉴시스)\s*$)"
+    r"(?:^\s*(?:사진|그래픽|자료사진|이미지|사진\s?설명)\s*[=:/]|[(\[<]\s*(?:사진|그래픽|자료|출처|이미지|제공)\s*[=:][^)\]>]*[)\]>]\s*$|"
+    r"\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*/\s*\S+(?:\s.*)?$|ⓒ\s?News1|\[[가-힣A-Za-z]+\s?(?:자료)?사진\]\s*$|"
+    r"/\s?(?:연합뉴스|뉴스1|뉴시스|뉴스핌|게티이미지|Getty\s?Images|AP|AFP|로이터|EPA|신화)\s*(?:코리아)?\s*$|"
+    r"[(\[]\s*(?:게티이미지|Getty|AP|AFP|로이터|EPA|연합뉴스|뉴스1|뉴시스)[^)\]]{0,20}[)\]]\s*$)"
 )
-HASHTAGS = re.compile(r"^\s*(?:#\S+\s*){1,}$")
-URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-DATE_IN_LINE = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*[-./년]\s*(?P<m>\d{1,2})\s*[-./월]\s*(?P<d>\d{1,2})\s*일?\.?"
-    r"(?:\s*(?:\(\S\)\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
-)
-DATE_LINE = re.compile(r"^\s*(?:입력|수정|승인|등록|게재|발행|기사입력|최종수정|업데이트|송고)\s*[:：]?\s*(?:19|20)\d{2}")
-BREADCRUMB = re.compile(r"^\s*[^\s.]+(?:\s*[>›»|]\s*[^\s|>›»]+(?:\s[^\s|>›»]+)?)+\s*$")
-END_OF_ARTICLE = re.compile(r"^\s*(?:\(끝\)|/끝/|<끝>|\[끝\]|-끝-|\(END\))\s*$")
-SIGNATURE = re.compile(
-    rf"^\s*[/<\[(]?\s*(?P<names>{_NAMES})\s?{REPORTER_TITLES}\s*[>\])]?\s*(?:[(<\[]?\s*{EMAIL.pattern}\s*[)>\]]?)?\s*$"
-)
+HASHTAGS = re.compile(r"^\s*#[^\s#]+(?:\s*#[^\s#]+)*\s*$")  # each # starts a tag: no backtracking
+URL_ONLY = re.compile(r"^\s*(?:(?:출처|원문|기사\s?원문|원문\s?보기|원문\s?링크|source|Source|URL|url)\s*[:：]?\s*)?(?:https?://|www\.)\S+\s*$")
 EMAIL_ONLY = re.compile(rf"^\s*[(<\[]?\s*{EMAIL.pattern}\s*[)>\]]?\s*$")
-WIDGET_LINE = re.compile(r"^(?:글자\s?크기|글씨\s?크기|폰트\s?크기|본문\s?글자|기사\s?듣기|음성\s?듣기)")
-BYLINE = re.compile(rf"(?P<names>{_NAMES})\s?{REPORTER_TITLES}(?:\s|$|[|/,]|{EMAIL.pattern})")
-TRAILING_SIGNATURE = re.compile(
-    rf"\s*(?:[/<\[(]\s*)?(?:{_NAMES}\s?{REPORTER_TITLES}\s*)?[>\])]?\s*{EMAIL.pattern}\s*$|\s*/\s*{_NAMES}\s?{REPORTER_TITLES}\s*$"
+BREAKING = re.compile(r"^\s*[\[【(<]?\s*(?:속\s?보|단\s?독|종합|긴급|\d보|업데이트|포토|영상|사설|칼럼|인터뷰|르포|전문|기고)\s*[\]】)>]?\s*$")
+SIGNATURE = re.compile(
+    rf"^\s*[/<\[(]?\s*(?:[가-힣A-Za-z]{{1,12}}\s?[=/]\s?)?(?P<names>{_NAMES})\s?{REPORTER_TITLES}\s*[>\])]?\s*"
+    rf"(?:[(<\[]?\s*{EMAIL.pattern}\s*[)>\]]?)?\s*$"
 )
-SENTENCE_END = re.compile(r"(?:[.!?。]|[다요죠까][.!?]?)[\"'”’」』)\]]*\s*$")
-HANGUL = re.compile(r"[가-힣]")
-# A line that ends with a particle or a connective goes on in the next line: body text, not a sub-headline.
-CONTINUES = re.compile(r"(?:을|를|은|는|와|과|에서|으로|에게|하고|하며|하면|했고|이며|이고|지만|는데|면서)$")
-LETTER = re.compile(r"[^\W\d_]")
+BYLINE = re.compile(rf"(?P<names>{_NAMES})\s?{REPORTER_TITLES}(?:\s|$|[|/,·\]>)]|{EMAIL.pattern})")
+SPOKESPERSON = re.compile(r"^\s*(?P<org>[가-힣A-Za-z·\s]{2,20}?)\s?(?:수석\s?|부\s?|원내\s?|상근\s?)?대변인\s+(?P<name>[가-힣]{2,4}|[가-힣]{1,2}[A-Z○◯O]{1,2})\s*$")
+TRAILING_SIGNATURE = re.compile(
+    rf"\s*(?:[/<\[(]\s*)?(?:{_NAMES}\s?{REPORTER_TITLES}\s*)?[>\])]?\s*{EMAIL.pattern}\s*[>\])]?\s*$|\s*/\s*{_NAMES}\s?{REPORTER_TITLES}\s*$"
+)
+AGENCIES = {"연합뉴스", "뉴시스", "뉴스1", "뉴스핌", "연합인포맥스", "노컷뉴스", "newsis", "NEWSIS", "News1", "Yonhap", "AP", "AFP",
+            "로이터", "신화", "교도", "EPA", "UPI", "블룸버그", "AP연합뉴스", "공동취재단", "사진공동취재단"}
+PORTALS = {"NAVER", "네이버", "네이버 뉴스", "Daum", "다음", "다음뉴스", "네이트", "nate", "NATE", "줌", "ZUM", "MSN", "Google", "구글"}
+# The common Korean surnames: a reporter's name starts with one.
+SURNAMES = set("김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예봉경사부나")
 
 
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"[\u00a0\u2002\u2003\u2009\u3000]", " ", text)
+    text = re.sub(r"[\u00a0\u2002\u2003\u2009\u3000\u200a\u202f]", " ", text)
     text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "", text)
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
 
@@ -103,42 +269,143 @@ def _unbullet(line: str) -> str:
     return re.sub(r"^[•·ㆍ*\-–—]\s+", "", line).strip()
 
 
-def _is_widget(line: str) -> bool:
-    s = _unbullet(line)
-    if s in WIDGETS or (line.strip() in WIDGETS):
+def _squash(s: str) -> str:
+    return "".join(s.split())
+
+
+def _is_widget(s: str) -> bool:
+    u = _unbullet(s)
+    if u in WIDGETS or s in WIDGETS:
         return True
-    if len(s) <= 40 and WIDGET_WORDS.search(s) and not SENTENCE_END.search(s):
+    if len(u) <= 60 and WIDGET_WORDS.search(u) and not FULL_STOP.search(u):
         return True
-    # a row of widget words: "페이스북 트위터 카카오톡 URL복사"
-    words = s.split()
+    words = u.split()  # a row of widget words: "페이스북 트위터 카카오톡 URL복사"
     return len(words) > 1 and all(w in WIDGETS or WIDGET_WORDS.search(w) for w in words)
 
 
-def _is_junk(line: str) -> bool:
-    """Lines that never belong to the body, wherever they stand."""
-    s = line.strip()
-    return bool(
-        _is_widget(s)
-        or BREAKING.match(s)
-        or CAPTION_START.match(s)
-        or HASHTAGS.match(s)
-        or URL_ONLY.match(s)
-        or END_OF_ARTICLE.match(s)
-        or DATE_LINE.match(s)
-        or EMAIL_ONLY.match(s)
-        or WIDGET_LINE.match(_unbullet(s))
-        or (CAPTION_LINE.search(s) and not s.startswith(("“", '"')))
-        or re.fullmatch(r"[\W_]+", s)
-    )
+def _is_menu(s: str) -> bool:
+    words = [w for w in re.split(r"\s*[|·/]\s*|\s+", s) if w]
+    return bool(words) and len(s) <= 80 and all(w in MENU_WORDS for w in words)
 
 
-def _is_byline(line: str) -> bool:
-    s = line.strip()
+def _is_byline(s: str) -> bool:
     if SIGNATURE.match(s):
         return True
-    if len(s) > 100 or SENTENCE_END.search(s) and not DATE_IN_LINE.search(s):
+    if len(s) > 100 or (SENTENCE_END.search(s) and not DATE_IN_LINE.search(s) and not EMAIL.search(s)):
         return False
-    return bool(BYLINE.search(s) and (EMAIL.search(s) or DATE_IN_LINE.search(s) or len(s) < 40))
+    m = BYLINE.search(s)
+    return bool(m and (EMAIL.search(s) or DATE_IN_LINE.search(s) or len(s) < 40 or "|" in s or "입력" in s))
+
+
+def _sentence_like(s: str) -> bool:
+    return bool(SENTENCE_END.search(s)) and len(s) >= 12
+
+
+def _carries_facts(s: str) -> bool:
+    """A bullet, list item or table row that holds a figure or a statement: body."""
+    core = BULLET.sub("", s, count=1)
+    return bool(re.search(r"\d", core) or SENTENCE_END.search(core) or len(core) >= 25)
+
+
+@dataclass(frozen=True)
+class LineRule:
+    kind: str
+    rule: str  # in words, as `summarize explain` shows it
+    test: Callable[[str], bool]
+
+
+def _caption_line(s: str) -> bool:
+    return bool((CAPTION_START.match(s) and not re.match(r"^\s*▶", s)) or
+                (CAPTION_LINE.search(s) and not s.startswith(("“", '"'))))
+
+
+def _related_with_time(s: str) -> bool:
+    """A headline with a time stamp, as related and most-read lists print them."""
+    return bool(TRAILING_DATE.search(s)) and not FULL_STOP.search(TRAILING_DATE.sub("", s)) and len(s) <= 120 \
+        and not DATE_LINE.match(s) and not DATE_ONLY.match(s)
+
+
+def _contact_line(s: str) -> bool:
+    return len(s) <= 120 and bool(PHONE.search(s) or (CONTACT.search(s) and (EMAIL.search(s) or re.search(r"\d{3,}", s)))) \
+        and not FULL_STOP.search(PHONE.sub("", s).strip()) or bool(re.match(r"^\s*[▶►]?\s*제보", s) and len(s) <= 80)
+
+
+def _notice(s: str) -> bool:
+    return len(s) <= 160 and bool(NOTICE.search(s)) and not (len(s) > 60 and FULL_STOP.search(s) and "분류" not in s
+                                                              and "브라우저" not in s and "언론사" not in s)
+
+
+def _copyright(s: str) -> bool:
+    return len(s) < 200 and bool(COPYRIGHT.search(s)) and not (FULL_STOP.search(s) and len(s) > 80 and not COPYRIGHT_NOTICE.search(s))
+
+
+def _ad(s: str) -> bool:
+    return len(s) <= 120 and bool(AD.search(s)) and not (FULL_STOP.search(s) and len(s) > 40 and not re.search(r"SALE|환불|\[광고\]", s))
+
+
+def _comment(s: str) -> bool:
+    return len(s) <= 60 and bool(COMMENT.match(s))
+
+
+def _board(s: str) -> bool:
+    return len(s) <= 100 and bool(BOARD.search(s)) and not SENTENCE_END.search(s)
+
+
+# What a line is, wherever it stands: the first rule that matches decides. Content-like lines match none.
+LINE_RULES: list[LineRule] = [
+    LineRule("noise", "no letters or digits", lambda s: not re.search(r"[^\W_]", s)),
+    LineRule("end", "an end-of-article mark such as (끝)", END_OF_ARTICLE.match),
+    LineRule("hashtags", "a line of hashtags", HASHTAGS.match),
+    LineRule("link", "a bare web address", URL_ONLY.match),
+    LineRule("broadcast", "a broadcast script marker ([앵커], [기자], ◀ 리포트 ▶)", lambda s: bool(BROADCAST_MARKER.match(s))
+             and len(BROADCAST_MARKER.sub("", s).strip()) == 0),
+    LineRule("broadcast", "a broadcast credit (촬영기자:, 영상편집:, 그래픽:)", lambda s: len(s) <= 100 and bool(BROADCAST_CREDITS.match(s))),
+    LineRule("broadcast", "a reporter's sign-off (… 뉴스 홍길동입니다)", lambda s: len(s) <= 80 and bool(SIGNOFF.match(s))),
+    LineRule("broadcast", "an anchor's hand-off to the reporter", lambda s: len(s) <= 120 and bool(HANDOFF.search(s))),
+    LineRule("date", "a date line (입력, 수정, 승인, 송고 …)", DATE_LINE.match),
+    LineRule("date", "a date and time alone", DATE_ONLY.match),
+    LineRule("date", "a line of page details with the date and time", lambda s: len(s) <= 90 and bool(PAGE_DETAILS.search(s))
+             and not SENTENCE_END.search(s.rstrip("*_ "))),
+    LineRule("tag", "a label such as [속보]", BREAKING.match),
+    LineRule("credit", "a photo credit on its own line", PHOTO_CREDIT_LINE.match),
+    LineRule("copyright", "a copyright notice", lambda s: _copyright(s) and bool(COPYRIGHT_NOTICE.search(s))),
+    LineRule("caption", "a photo caption (▲, (사진=…), …/연합뉴스)", _caption_line),
+    LineRule("copyright", "a copyright mark", _copyright),
+    LineRule("footer", "the site's footer (registration, address, policies)", lambda s: len(s) <= 200 and bool(FOOTER.search(s))
+             and not FULL_STOP.search(s)),
+    LineRule("notice", "a notice of the site or portal (listen, sections, subscribe)", _notice),
+    LineRule("ad", "an advertisement", _ad),
+    LineRule("comment", "the comments widget", _comment),
+    LineRule("widget", "a button or tool (share, print, font size)", _is_widget),
+    LineRule("byline", "a reporter's byline", _is_byline),
+    LineRule("byline", "a spokesperson's sign-off (… 대변인 홍길동)", SPOKESPERSON.match),
+    LineRule("contact", "an e-mail address alone", EMAIL_ONLY.match),
+    LineRule("contact", "phone numbers or ids for tips", _contact_line),
+    LineRule("related", "a heading of related or most-read articles", lambda s: bool(RELATED_HEAD.match(_unbullet(s)))),
+    LineRule("related", "a related-article link (▶ …)", lambda s: bool(RELATED_ITEM.match(s)) and len(s) <= 100
+             and not (FULL_STOP.search(s) and len(s) > 50)),
+    LineRule("related", "a headline with a time stamp (a list of other articles)", _related_with_time),
+    LineRule("release", "a press release's furniture (release time, contacts, attachments)", lambda s: len(s) <= 120
+             and bool(RELEASE.match(s)) and not FULL_STOP.search(s)),
+    LineRule("board", "a forum's furniture (views, recommendations, poster)", _board),
+    LineRule("menu", "a breadcrumb (홈 > 경제 > 금융)", lambda s: len(s) <= 80 and bool(BREADCRUMB.match(s)) and not SENTENCE_END.search(s)),
+    LineRule("menu", "site navigation words", _is_menu),
+]
+
+# What the markup says of a line that the extractor did not keep as main content.
+ZONE_KINDS = {"nav": "menu", "related": "related", "comment": "comment", "ad": "ad", "share": "widget",
+              "footer": "footer", "caption": "caption", "byline": "byline", "date": "date"}
+
+
+def line_kind(s: str) -> tuple[str, str] | None:
+    """(kind, rule) of a line that is page furniture by what it is, or None for a line that may be content."""
+    for r in LINE_RULES:
+        if r.test(s):
+            return r.kind, r.rule
+    return None
+
+
+# --------------------------------------------------------------------------- metadata from lines
 
 
 def _date_of(line: str) -> str | None:
@@ -150,34 +417,67 @@ def _date_of(line: str) -> str | None:
         return None
     out = f"{y:04d}-{mo:02d}-{d:02d}"
     if m["H"]:
-        out += f"T{int(m['H']):02d}:{m['M']}" + (f":{m['S']}" if m["S"] else "")
+        h = int(m["H"])
+        if m["ap"] in ("오후", "PM", "pm") and h < 12:
+            h += 12
+        elif m["ap"] in ("오전", "AM", "am") and h == 12:
+            h = 0
+        if h < 24:
+            out += f"T{h:02d}:{m['M']}" + (f":{m['S']}" if m["S"] else "")
     return out
 
 
+def _person(names: str | None) -> str | None:
+    """A reporter's name, or names: each must read as a Korean name (a common surname first), never an
+    agency or a place (잠실, 박연준 -> 박연준)."""
+    if not names:
+        return None
+    parts = [p for p in re.split(r"\s?[·,ㆍ]\s?|\s", names.strip()) if p]
+    people = [p for p in parts if re.fullmatch(r"[가-힣]{2,4}", p) and p[0] in SURNAMES and p not in AGENCIES]
+    return " ".join(people) if people else None
+
+
 def _meta_author(value: str | None) -> str | None:
-    """An author from page metadata, if it is a name: extractors sometimes hand over a whole byline."""
+    """An author from page metadata, if it is a person: extractors sometimes hand over a whole byline or
+    the outlet."""
     if not value:
         return None
     value = value.strip()
+    if value in AGENCIES or value in PORTALS:
+        return None
     if re.fullmatch(r"[가-힣]{2,4}", value):
-        return value
+        return _person(value)
     m = BYLINE.search(value)
-    return m.group("names") if m else None
+    return _person(m.group("names")) if m else None
 
 
 def _author_of(line: str) -> str | None:
-    m = BYLINE.search(line) or SIGNATURE.match(line)
-    return m.group("names") if m else None
+    m = PLACE_REPORTER.match(line)
+    if m:
+        return _person(m.group("names"))
+    m = SIGNATURE.match(line) or BYLINE.search(line)
+    if m:
+        return _person(m.group("names"))
+    m = SPOKESPERSON.match(line)
+    if m and re.fullmatch(r"[가-힣]{2,4}", m.group("name")):
+        return m.group("name")
+    m = SIGNOFF.match(line)
+    return _person(m.group("name")) if m else None
 
 
 def _outlet_of_copyright(line: str) -> str | None:
-    m = re.search(r"(?:ⓒ|©|Copyright|\([cC]\))\s*(?:ⓒ|©|\([cC]\))?\s*(?P<o>[^<>\[\]]*?)\s*(?:무단|All rights|$|[>\]])", line)
+    m = re.search(r"(?:ⓒ|©|Copyright|COPYRIGHT|copyright|\([cC]\)|저작권자\s?(?:ⓒ|©|\([cC]\))?)\s*(?:ⓒ|©|\([cC]\))?\s*"
+                  r"(?P<o>[^<>\[\]]*?)\s*(?:무단|All\s?rights|all\s?rights|ALL\s?RIGHTS|$|[>\]]|,\s*(?:무단|All))", line)
     if not m:
         return None
-    o = m.group("o").strip(" .,")
+    o = re.sub(r"(?:^|\s)(?:19|20)\d{2}(?:\s?[-~]\s?(?:19|20)?\d{2,4})?(?=\s|$|[.,])", " ", m.group("o"))
+    o = o.strip(" .,@|:-")
     if "," in o or len(o.split()) > 2:  # "경제를 보는 눈, 세계를 보는 창 아시아경제": the slogan's last word
         o = re.split(r"[,\s]+", o)[-1]
-    return o.strip(" .,") or None
+    o = o.strip(" .,@|:-")
+    if not o or re.fullmatch(r"[\W\d_]+", o) or o.lower() in ("by", "the"):
+        return None
+    return o
 
 
 def strip_dateline(par: str) -> tuple[str, str | None, str | None]:
@@ -191,10 +491,18 @@ def strip_dateline(par: str) -> tuple[str, str | None, str | None]:
         b = m.group("b").strip()
         if "=" in b:
             am = re.search(_REPORTER, b)
-            return par[m.end():], _bracket_outlet(b), (am.group("names") if am else None)
-        om = re.fullmatch(rf"(?P<o>\S+)\s+(?P<names>{_NAMES})\s?{REPORTER_TITLES}", b)
-        if om:  # [이데일리 홍길동 기자]
+            pm = PLACE_REPORTER.match(b)
+            if am or re.search(r"[가-힣A-Za-z0-9]$", b):
+                return par[m.end():], _bracket_outlet(b), (pm.group("names") if pm else am.group("names") if am else None)
+        om = re.fullmatch(rf"(?P<o>\S+(?:\s\S+)?)\s+(?P<names>{_NAMES})\s?{REPORTER_TITLES}", b)
+        if om and _person(om.group("names")):  # [이데일리 홍길동 기자]
             return par[m.end():], om.group("o"), om.group("names")
+        pm = re.fullmatch(rf"(?P<place>[가-힣]{{2,6}})\s?[,=]\s?(?P<names>{_NAME})\s?{REPORTER_TITLES}", b)
+        if pm:  # [잠실, 홍길동 기자]
+            return par[m.end():], None, pm.group("names")
+    m = PLACE_REPORTER.match(par)
+    if m and par[m.end() - 1:m.end()] in ("=", " ") and "=" in par[:m.end()]:
+        return par[m.end():], None, m.group("names")
     m = re.match(rf"^\s*{_REPORTER}\s*=\s*", par)
     if m:
         return par[m.end():], None, m.group("names")
@@ -214,154 +522,6 @@ def _bracket_outlet(b: str | None) -> str | None:
     return b or None
 
 
-def _strip_inline(par: str) -> str:
-    par = PHOTO_CREDIT.sub("", par)
-    par = PHOTO_INLINE.sub("", par)
-    par = TRAILING_SIGNATURE.sub("", par)
-    return re.sub(r"\s{2,}", " ", par).strip()
-
-
-def clean(source: Source, min_hangul: float = 0.3) -> Article:
-    """Headline, metadata and body paragraphs of a decoded article. Raises Rejected."""
-    lines = normalise(source.text).split("\n")
-    outlet, author, published = source.meta.outlet, _meta_author(source.meta.author), source.meta.published
-    title = _clean_title(source.title) if source.title else None
-    if outlet and (len(outlet) > 30 or (title and (outlet in title or title in outlet))):
-        outlet = None  # an extractor's guess that is really the headline
-
-    # 1. the headline: given by the page, or the first line that can be one
-    i = 0
-    if title is None:
-        while i < len(lines):
-            s = lines[i].strip()
-            if s and (_is_byline(s) or DATE_LINE.match(s)):
-                author = author or (_author_of(s) if _is_byline(s) else None)
-                published = published or _date_of(s)
-            elif s and DATE_IN_LINE.search(s) and (_is_junk(s) or BREADCRUMB.match(s)):
-                published = published or _date_of(s)
-            elif s and _could_be_title(s):
-                title = _clean_title(s)
-                i += 1
-                break
-            i += 1
-    if not title:
-        ratio = hangul_ratio(" ".join(lines))
-        if lines and ratio < min_hangul and LETTER.search(" ".join(lines)):
-            raise Rejected(f"not Korean text ({ratio:.0%} of the letters are Hangul)")
-        raise Rejected("no headline or article body found")
-
-    # 2. the header: deck lines up to the byline, when a byline comes soon after the headline
-    header_end = None
-    seen = 0
-    for j in range(i, len(lines)):
-        s = lines[j].strip()
-        if DATE_LINE.match(s) or DATE_IN_LINE.search(s) and (_is_junk(s) or BREADCRUMB.match(s)):
-            published = published or _date_of(s)
-        if not s or _is_junk(s):
-            continue
-        if _is_byline(s):
-            header_end = j
-            break
-        seen += 1
-        if seen > 4 or len(s) > 200:
-            break
-    deck: list[str] = []
-    if header_end is not None:
-        for j in range(i, header_end):
-            s = lines[j].strip()
-            if s and not _is_junk(s) and s != title:
-                deck.append(s)
-        s = lines[header_end]
-        author = author or _author_of(s)
-        published = published or _date_of(s)
-        i = header_end + 1
-
-    # 3. the body, up to the end of the article
-    blocks: list[list[str]] = [[]]
-    body_started = False
-    copyright_outlet = None
-    caption_next = False
-    for j in range(i, len(lines)):
-        s = lines[j].strip()
-        if not s:
-            if blocks[-1]:
-                blocks.append([])
-            continue
-        if COPYRIGHT.search(s) and len(s) < 150:
-            copyright_outlet = copyright_outlet or _outlet_of_copyright(s)
-            if body_started:
-                break
-            continue
-        if END_MARKERS.match(_unbullet(s)) and body_started:
-            break
-        if DATE_LINE.match(s):
-            published = published or _date_of(s)
-        if PHOTO_CREDIT_LINE.match(s):
-            caption_next = True  # [사진 = 연합뉴스] on its own line: the next short line is its caption
-            continue
-        if caption_next:
-            caption_next = False
-            if len(s) < 150 and not re.search(r"[“\"]", s):
-                continue
-        if _is_junk(s) or END_MARKERS.match(_unbullet(s)) or BREADCRUMB.match(s) and not SENTENCE_END.search(s):
-            continue
-        if _is_byline(s):
-            author = author or _author_of(s)
-            published = published or _date_of(s)
-            continue
-        if s == title or _clean_title(s) == title:
-            continue
-        if SUBHEAD_START.match(s) and not SENTENCE_END.search(s):
-            continue
-        if (not body_started and not SENTENCE_END.search(s) and len(s) < 80 and not DATELINE.match(s)
-                and not CONTINUES.search(s)):
-            deck.append(s)  # a sub-headline without a byline after it
-            continue
-        body_started = True
-        blocks[-1].append(s)
-
-    paragraphs: list[str] = []
-    for block in blocks:
-        for par in _join_wrapped(block):
-            stripped, o, a = strip_dateline(par)
-            outlet = outlet or o
-            author = author or a
-            par = _strip_inline(stripped)
-            if par and HANGUL.search(par):
-                paragraphs.append(par)
-    outlet = outlet or copyright_outlet  # a dateline names the outlet more reliably than a footer
-    if not paragraphs:
-        raise Rejected("no article body left after cleaning")
-    ratio = hangul_ratio(" ".join(paragraphs))
-    if ratio < min_hangul:
-        raise Rejected(f"not Korean text ({ratio:.0%} of the letters are Hangul)")
-    return Article(
-        title=title,
-        meta=Meta(outlet=_tidy(outlet), author=_tidy(author), published=published),
-        paragraphs=tuple(paragraphs),
-        deck=tuple(d for d in deck if d != title),
-    )
-
-
-def _could_be_title(s: str) -> bool:
-    """A headline: Hangul, a few words, and none of the page furniture."""
-    if _is_junk(s) or BREADCRUMB.match(s) or END_MARKERS.match(_unbullet(s)) or COPYRIGHT.search(s):
-        return False
-    core = TITLE_TAG.sub("", s)
-    return bool(HANGUL.search(core)) and len(core) >= 8 and " " in core.strip()
-
-
-def _join_wrapped(block: list[str]) -> list[str]:
-    """Lines of one block that were wrapped mid-sentence are joined again."""
-    out: list[str] = []
-    for line in block:
-        if out and not SENTENCE_END.search(out[-1]) and not DATELINE.match(line):
-            out[-1] = f"{out[-1]} {line}"
-        else:
-            out.append(line)
-    return out
-
-
 def _clean_title(title: str) -> str:
     t = normalise(title).replace("\n", " ").strip()
     while True:
@@ -369,9 +529,453 @@ def _clean_title(title: str) -> str:
         if t2 == t:
             break
         t = t2
-    # "제목 - 한국경제" / "제목 | 연합뉴스": the outlet's name after the headline
-    t = re.sub(r"\s+[-|–—:]\s+[^\s|–—-]{2,12}(?:\s?[^\s|–—-]{1,12})?$", "", t) if re.search(r"\s[-|–—]\s", t) else t
+    # "제목 - 한국경제" / "제목 | 연합뉴스" / "제목 : 스포츠 : 새벽스포츠": the outlet's name after the headline
+    for _ in range(3):
+        t2 = re.sub(r"\s+[-|–—:]\s+[^\s|–—:-]{2,12}(?:\s?[^\s|–—:-]{1,12})?$", "", t) if re.search(r"\s[-|–—:]\s", t) else t
+        if t2 == t or len(t2) < 4:
+            break
+        t = t2
     return t.strip()
+
+
+def _headline_like(s: str) -> bool:
+    """A line that reads like a headline: Hangul, a few words, no sentence's full stop, not cut mid-clause."""
+    core = TITLE_TAG.sub("", s).strip()
+    if not HANGUL.search(core) or len(core) < 8 or len(core) > 120 or " " not in core.strip():
+        return False
+    if FULL_STOP.search(core) or CONTINUES.search(core):
+        return False
+    return not core.endswith(("다", "요", "죠")) or len(core) <= 45
+
+
+def _lead_like(s: str) -> bool:
+    """A line that opens the article: a dateline, a sentence, or a long stretch of text."""
+    if DATELINE.match(s) and (DATELINE.match(s).group("b") or DATELINE.match(s).group("names")):
+        return True
+    if PLACE_REPORTER.match(s) and "=" in s[:20]:
+        return True
+    core = s.strip()
+    if FULL_STOP.search(core) and len(core) >= 12:
+        return True
+    return len(core) >= 60 and len(HANGUL.findall(core)) >= 25 and not _headline_like(core[:120])
+
+
+# --------------------------------------------------------------------------- the page, line by line
+
+
+@dataclass
+class _L:
+    no: int
+    text: str
+    zone: str
+    kind: str | None = None
+    rule: str = ""
+    spoken: tuple[str, str] | None = None  # a sound-bite's (speaker, title)
+    cut: tuple[str, str] | None = None  # a sound-bite's brackets around its words
+
+
+def clean(source: Source, min_hangul: float = 0.3) -> Article:
+    """Headline, metadata, body paragraphs and every line's class. Raises Rejected when no article is left."""
+    raw = normalise(source.text).split("\n")
+    zones = list(source.zones) + [""] * (len(raw) - len(source.zones))
+    lines = [_L(i + 1, s, zones[i]) for i, s in enumerate(raw) if s]
+    if not lines:
+        raise Rejected("empty page")
+    meta = _Meta(source)
+
+    # 1. what each line is, wherever it stands
+    has_main = any(x.zone == "main" for x in lines)
+    for x in lines:
+        found = line_kind(x.text)
+        if found:
+            x.kind, x.rule = found
+        elif has_main and x.zone not in ("main", "") and x.zone in ZONE_KINDS:
+            x.kind, x.rule = ZONE_KINDS[x.zone], f"the page's markup: a {x.zone} block"
+    _captions_after_credits(lines)
+    _sound_bites(lines)
+
+    # 2. the headline
+    title, t_at = _find_title(lines, source.title)
+    # 3. where the article starts and ends
+    start = _body_start(lines, t_at, has_main)
+    if start is None:
+        _label_rest(lines, 0, len(lines), "header", "above the headline")
+        raise _no_body(lines, min_hangul)
+    end = _body_end(lines, start, has_main)
+    for x in lines[:start]:
+        if x.kind is None:
+            before_title = t_at is not None and x is not lines[t_at] and lines.index(x) < t_at
+            if before_title or t_at is None:
+                x.kind, x.rule = "header", "above the headline and the lead"
+            elif _headline_like(x.text) or (len(x.text) < 80 and not FULL_STOP.search(x.text)):
+                x.kind, x.rule = "deck", "between the headline and the lead"
+            else:
+                x.kind, x.rule = "header", "between the headline and the lead"
+    for x in lines[end:]:
+        if x.kind is None:
+            x.kind, x.rule = "after-end", f"after the end of the article (line {lines[end - 1].no})"
+
+    # 4. the body: a block printed twice is kept once; headings and non-sentences inside are marked
+    body = lines[start:end]
+    _inside_body(body, title, has_main)
+    _broadcast_questions(body)
+    seen: dict[str, int] = {}
+    for x in lines:
+        if x.kind in (None, "caption") and len(x.text) >= 15:
+            key = _squash(x.text)
+            if key in seen and x.kind is None:
+                x.kind, x.rule = "repeated", f"printed twice on the page (first at line {seen[key]})"
+            seen.setdefault(key, x.no)
+
+    # 5. paragraphs, with datelines and inline credits cut out and recorded
+    paragraphs, cuts, spoken = _paragraphs(body, meta)
+    for x in lines:
+        if x.kind is None:
+            x.kind, x.rule = "body", "article text"
+        meta.take(x)
+    if not paragraphs:
+        raise _no_body(lines, min_hangul)
+    ratio = hangul_ratio(" ".join(paragraphs))
+    if ratio < min_hangul:
+        raise Rejected(f"not Korean text ({ratio:.0%} of the letters are Hangul)")
+    deck = tuple(x.text for x in lines if x.kind == "deck")
+    return Article(
+        title=title,
+        meta=meta.result(),
+        paragraphs=tuple(paragraphs),
+        deck=deck,
+        lines=tuple(Line(x.no, x.text, x.kind or "body", x.rule) for x in lines),
+        cuts=tuple(cuts),
+        spoken=tuple(spoken),
+    )
+
+
+def _no_body(lines: list[_L], min_hangul: float) -> Rejected:
+    text = " ".join(x.text for x in lines)
+    ratio = hangul_ratio(text)
+    if ratio < min_hangul and LETTER.search(text):
+        return Rejected(f"not Korean text ({ratio:.0%} of the letters are Hangul)")
+    counts = Counter(x.kind or "unclassified" for x in lines)
+    what = ", ".join(f"{n} {k}" for k, n in counts.most_common(6))
+    return Rejected(f"no article body: every line was classified away ({what}; `summarize explain` shows each line)")
+
+
+def _label_rest(lines: list[_L], a: int, b: int, kind: str, rule: str) -> None:
+    for x in lines[a:b]:
+        if x.kind is None:
+            x.kind, x.rule = kind, rule
+
+
+def _find_title(lines: list[_L], given: str | None) -> tuple[str | None, int | None]:
+    """The headline and its line: given by the page's metadata (then the line that prints it), or the first
+    line before the lead that reads like one. None where the page has no headline line."""
+    if given:
+        t = _clean_title(given)
+        if len(t) >= 4 and HANGUL.search(t) and not (FULL_STOP.search(t) and len(t) > 80):
+            key = _squash(t)
+            for i, x in enumerate(lines[:80]):
+                if x.kind in (None, "tag", "menu", "caption") and key and (
+                        _squash(_clean_title(x.text)) == key or (len(key) >= 10 and key in _squash(x.text)
+                                                                  and len(x.text) <= len(t) + 30)):
+                    x.kind, x.rule = "headline", "the headline (as the page's metadata names it)"
+                    return t, i
+            return t, None
+    for i, x in enumerate(lines[:40]):
+        if x.kind is not None:
+            continue
+        if _lead_like(x.text):
+            return None, None  # the page opens with its lead: no headline line
+        if _headline_like(x.text):
+            x.kind, x.rule = "headline", "the first line that reads like a headline"
+            return _clean_title(x.text), i
+    return None, None
+
+
+def _body_start(lines: list[_L], t_at: int | None, has_main: bool) -> int | None:
+    first = 0 if t_at is None else t_at + 1
+    for i in range(first, len(lines)):
+        x = lines[i]
+        if x.kind is not None:
+            continue
+        if has_main and x.zone != "main":
+            if x.zone in ZONE_KINDS or not _lead_like(x.text):
+                continue
+        if _lead_like(x.text) or x.kind is None and has_main and x.zone == "main" and len(x.text) >= 20:
+            while i > first and lines[i - 1].kind is None and lines[i - 1].no == lines[i].no - 1 \
+                    and CONTINUES.search(lines[i - 1].text):
+                i -= 1  # the lead's first words, wrapped onto the line before
+            return i
+    # no line reads like a lead: the first content line after the headline, if any
+    for i in range(first, len(lines)):
+        if lines[i].kind is None and (not has_main or lines[i].zone == "main") and len(lines[i].text) >= 10:
+            return i
+    return None
+
+
+HARD_END = {"end", "copyright", "footer", "comment"}
+
+
+def _body_end(lines: list[_L], start: int, has_main: bool) -> int:
+    """One past the article's last line: it ends at an end mark, a copyright notice, the footer or the
+    comments; a related list ends it unless the article goes on after it. On an HTML page the extractor's
+    main content bounds it."""
+    last_content = start
+    i = start
+    while i < len(lines):
+        x = lines[i]
+        if x.kind in HARD_END and not (x.kind == "copyright" and not COPYRIGHT_NOTICE.search(x.text)):
+            break
+        if x.kind == "related" and RELATED_HEAD.match(_unbullet(x.text)):
+            # the list runs to the next line that reads as article text; the article resumes only with a
+            # full sentence that no rule claims
+            j = i + 1
+            while j < len(lines) and lines[j].kind is not None:
+                j += 1
+            while j < len(lines) and lines[j].kind is None and not (FULL_STOP.search(lines[j].text)
+                                                                     and len(lines[j].text) >= 40):
+                lines[j].kind, lines[j].rule = "related", f"in the list under '{x.text[:20]}' (line {x.no})"
+                j += 1
+            i = j
+            continue
+        if x.kind is None:
+            if has_main and x.zone != "main" and not _lead_like(x.text):
+                i += 1
+                continue
+            last_content = i
+        i += 1
+    return last_content + 1
+
+
+def _inside_body(body: list[_L], title: str | None, has_main: bool) -> None:
+    """Within the article: the headline printed again, headings that are not sentences, lines outside the
+    extractor's main content that do not read as text."""
+    key = _squash(title) if title else None
+    for k, x in enumerate(body):
+        if x.kind is not None:
+            continue
+        s = x.text
+        if key and _squash(_clean_title(s)) == key:
+            x.kind, x.rule = "repeated", "the headline printed again"
+            continue
+        if has_main and x.zone != "main" and not _lead_like(s):
+            x.kind, x.rule = "after-end", "outside the article's main content (the page's markup)"
+            continue
+        if BULLET.match(s) and not SUBHEAD_MARK.match(s):
+            if _carries_facts(s):
+                continue  # a bullet with a figure or a statement: body
+            x.kind, x.rule = "subhead", "a short bullet heading without a figure or a statement"
+            continue
+        if SENTENCE_END.search(s) or _carries_facts(s) and re.search(r"\d", s) and not SUBHEAD_MARK.match(s):
+            continue
+        nxt = body[k + 1] if k + 1 < len(body) else None
+        wrapped = (len(s) >= 25 or CONTINUES.search(s)) and nxt is not None and nxt.no == x.no + 1 and nxt.kind is None
+        if wrapped:
+            continue  # a sentence wrapped over lines: joined later
+        if SUBHEAD_MARK.match(s) or len(s) < 60:
+            x.kind, x.rule = "subhead", "a heading inside the article (not a sentence)"
+
+
+def _broadcast_questions(body: list[_L]) -> None:
+    """In an anchor–reporter dialogue, the anchor's later turns that ask the reporter a question."""
+    markers = [(k, x) for k, x in enumerate(body) if x.kind == "broadcast" and BROADCAST_MARKER.match(x.text)]
+    reporter_seen = False
+    for n, (k, x) in enumerate(markers):
+        is_anchor = "앵커" in x.text
+        if not is_anchor:
+            reporter_seen = True
+            continue
+        if not reporter_seen:
+            continue
+        stop = markers[n + 1][0] if n + 1 < len(markers) else len(body)
+        turn = [y for y in body[k + 1:stop] if y.kind is None]
+        if turn and re.search(r"[?？]\s*[\"'”’]?\s*$", turn[-1].text):
+            for y in turn:
+                y.kind, y.rule = "broadcast", "the anchor's question to the reporter"
+
+
+CAPTION_GRAMMAR = re.compile(r"(?:있다|모습|모습이다|장면|전경|풍경|포즈를\s?취하고\s?있다|기념\s?촬영|앞줄|뒷줄|(?:왼쪽|오른쪽)(?:부터|에서)?)"
+                             r"[.]?\s*$|(?:왼쪽|오른쪽)(?:부터|에서)|[가-힣]+\s?씨\s?\(\d")
+
+
+def _captions_after_credits(lines: list[_L]) -> None:
+    """A photo credit on its own line (`[사진 = 연합뉴스]`) stands beside its caption: the next line is the
+    caption if it reads like one (a scene: …하고 있다, …모습). After two credits in a row (photos without
+    captions) the next line is left alone: it is often the lead."""
+    for k, x in enumerate(lines[:-1]):
+        if x.kind != "credit" or (k > 0 and lines[k - 1].kind == "credit"):
+            continue
+        nxt = lines[k + 1]
+        s = nxt.text
+        if nxt.kind is None and len(s) < 150 and not DATELINE.match(s) and not re.search(r"[“\"]", s) \
+                and (CAPTION_GRAMMAR.search(s) or not SENTENCE_END.search(s)) and nxt.no <= x.no + 2:
+            nxt.kind, nxt.rule = "caption", f"a caption beside the photo credit on line {x.no}"
+
+
+def _sound_bites(lines: list[_L]) -> None:
+    """[홍길동 / 시민 : 너무 무서웠어요.] is body (the words) with a speaker; a speaker line on its own
+    ([인터뷰] 홍길동 / 시민) gives the speaker of the line after it."""
+    pending: tuple[str, str] | None = None
+    for x in lines:
+        m = SOUNDBITE_INLINE.match(x.text)
+        if m and x.kind in (None, "broadcast"):
+            x.kind, x.rule = None, ""
+            x.spoken = (m.group("who").strip(), m.group("title").strip())
+            x.cut = (x.text[:m.start("text")], x.text[m.end("text"):])
+            pending = None
+            continue
+        if x.kind is None and pending is not None:
+            x.spoken = pending
+            pending = None
+            continue
+        m = SOUNDBITE_HEAD.match(x.text)
+        if m and (x.kind in (None, "broadcast", "board")) and re.search(r"[\[<〈◀▶/]", x.text) and len(x.text) <= 60:
+            x.kind, x.rule = "broadcast", "a sound-bite's speaker (their words follow)"
+            pending = (m.group("who"), m.group("title").strip())
+        elif x.kind is None:
+            pending = None
+
+
+def _paragraphs(body: list[_L], meta: _Meta) -> tuple[list[str], list[Line], list[tuple[int, str | None, str | None]]]:
+    """The body's paragraphs: consecutive lines of one block joined where a sentence was wrapped; datelines,
+    photo credits, markers and trailing signatures cut out (and recorded)."""
+    blocks: list[list[_L]] = []
+    for x in body:
+        if x.kind is not None:
+            if blocks and blocks[-1]:
+                blocks.append([])
+            continue
+        spoken = x.spoken
+        if not blocks or not blocks[-1]:
+            blocks.append([x])
+            continue
+        prev = blocks[-1][-1]
+        joins = (prev.no == x.no - 1 and not SENTENCE_END.search(prev.text) and not spoken
+                 and not prev.spoken and not BULLET.match(x.text) and not DATELINE.match(x.text)
+                 and (len(prev.text) >= 25 or CONTINUES.search(prev.text)))
+        if joins:
+            blocks[-1].append(x)
+        else:
+            blocks.append([x])
+    paragraphs: list[str] = []
+    cuts: list[Line] = []
+    spoken_out: list[tuple[int, str | None, str | None]] = []
+    for block in blocks:
+        if not block:
+            continue
+        first = block[0]
+        par = " ".join(x.text for x in block)
+        spoken = first.spoken
+        cut = first.cut
+        if cut:
+            head, tail = cut
+            par = par[len(head):len(par) - len(tail)] if tail else par[len(head):]
+            cuts.append(Line(first.no, (head + " … " + tail).strip(" …"), "broadcast", "a sound-bite's brackets and speaker"))
+        m = BROADCAST_MARKER.match(par)
+        if m:
+            cuts.append(Line(first.no, m.group().strip(), "broadcast", "a broadcast script marker"))
+            par = par[m.end():].strip()
+        stripped, o, a = strip_dateline(par)
+        if stripped != par:
+            cuts.append(Line(first.no, par[:len(par) - len(stripped)].strip(), "dateline", "the dateline before the lead"))
+            meta.dateline(o, a)
+            par = stripped
+        for pattern, kind, rule in ((PHOTO_CREDIT, "credit", "a photo credit inside the text"),
+                                    (PHOTO_INLINE, "credit", "a pointer to a photo inside the text"),
+                                    (TRAILING_SIGNATURE, "byline", "the reporter's signature after the text")):
+            for m in list(pattern.finditer(par)):
+                cuts.append(Line(_line_of(block, m.group()), m.group().strip(), kind, rule))
+                if kind == "byline":
+                    meta.author_candidate(m.group())
+            par = pattern.sub("", par)
+        par = re.sub(r"\s{2,}", " ", par).strip()
+        if HANDOFF.search(par) and len(par) > 120:  # an anchor's lead-in that ends by handing over
+            sentences = re.split(r"(?<=[.?!])\s+", par)
+            if len(sentences) > 1 and HANDOFF.search(sentences[-1]):
+                cuts.append(Line(block[-1].no, sentences[-1], "broadcast", "an anchor's hand-off to the reporter"))
+                par = " ".join(sentences[:-1])
+        if par and HANGUL.search(par):
+            if spoken:
+                spoken_out.append((len(paragraphs), spoken[0], spoken[1]))
+            paragraphs.append(par)
+        elif par:
+            cuts.append(Line(first.no, par, "noise", "no Korean text left"))
+    return paragraphs, cuts, spoken_out
+
+
+def _line_of(block: list[_L], part: str) -> int:
+    part = part.strip()
+    for x in block:
+        if part and part in x.text:
+            return x.no
+    return block[0].no
+
+
+class _Meta:
+    """Outlet, author, date, address and section, from the page's metadata and its lines."""
+
+    def __init__(self, source: Source):
+        m = source.meta
+        self.outlet_meta = m.outlet if m.outlet and m.outlet not in PORTALS and len(m.outlet) <= 30 else None
+        self.title = _clean_title(source.title) if source.title else None
+        self.author = _meta_author(m.author)
+        self.published_meta = m.published
+        self.url, self.section = m.url, m.section
+        self.outlet_dateline: str | None = None
+        self.outlet_line: str | None = None  # a byline bracket, a sign-off, a "기사 제공" notice
+        self.outlet_copyright: str | None = None
+        self.dates: list[tuple[int, str]] = []  # (preference, date)
+
+    def dateline(self, outlet: str | None, author: str | None) -> None:
+        if outlet and outlet not in PORTALS:
+            self.outlet_dateline = self.outlet_dateline or outlet
+        self.author = self.author or _person(author)
+
+    def author_candidate(self, text: str) -> None:
+        self.author = self.author or _author_of(text.strip(" /<>[]()"))
+
+    def take(self, x: _L) -> None:
+        s = x.text
+        if x.kind in ("byline", "broadcast", "date", "header", "deck", "menu", "board", "release", "after-end", "contact"):
+            if x.kind in ("byline", "broadcast"):
+                self.author = self.author or _author_of(s)
+                bm = re.match(rf"^\s*[\[【(]\s*(?P<o>[^\]】)=]+?)\s+(?P<names>{_NAMES})\s?{REPORTER_TITLES}", s)
+                if bm and _person(bm.group("names")):
+                    self.outlet_line = self.outlet_line or bm.group("o")
+                sm = SIGNOFF.match(s)
+                if sm:
+                    self.outlet_line = self.outlet_line or re.sub(r"\s", "", sm.group("outlet"))
+            if x.kind in ("date", "byline", "header", "board", "release", "deck") or DATE_LINE.match(s):
+                d = _date_of(s)
+                if d:
+                    first = re.search(r"입력|기사입력|송고|등록|게재|작성|발행|승인", s)
+                    later = re.search(r"수정|업데이트", s)
+                    pref = 0 if first and (not later or first.start() < later.start()) else 2 if later else 1
+                    self.dates.append((pref + (0 if "T" in d else 1), d))
+        if x.kind == "menu" and BREADCRUMB.match(s) and not self.section:
+            self.section = re.split(r"\s*[>›»]\s*", s.strip())[-1] or None
+        if x.kind in ("copyright", "footer") and COPYRIGHT.search(s):
+            self.outlet_copyright = self.outlet_copyright or _outlet_of_copyright(s)
+        if x.kind == "notice":
+            m = re.search(r"기사\s?제공\s*[:：]?\s*(?P<o>[가-힣A-Za-z0-9]{2,12})|(?P<o2>[가-힣A-Za-z0-9]{2,12})\s?제공$", s)
+            if m:
+                self.outlet_line = self.outlet_line or m.group("o") or m.group("o2")
+        if x.kind == "link" and not self.url:
+            u = URL.search(s)
+            if u:
+                self.url = u.group().rstrip(".,)")
+
+    def result(self) -> Meta:
+        outlet = self.outlet_dateline or self.outlet_line or self.outlet_meta or self.outlet_copyright
+        if outlet and (len(outlet) > 30 or (self.title and (outlet in self.title or self.title in outlet))):
+            outlet = self.outlet_copyright if outlet != self.outlet_copyright else None
+        published = None
+        if self.dates:
+            published = min(self.dates, key=lambda p: p[0])[1]
+        meta_date = self.published_meta
+        if meta_date and (published is None or "T" in meta_date or "T" not in published):
+            published = meta_date
+        return Meta(outlet=_tidy(outlet), author=_tidy(self.author), published=published, url=self.url,
+                    section=_tidy(self.section))
 
 
 def _tidy(s: str | None) -> str | None:

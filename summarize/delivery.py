@@ -63,6 +63,8 @@ class Item:
             t = self.data["totals"]
             return f"Korean news briefs {self.data['date']}: {t['written']} new"
         title = self.data["title"]
+        if not title.get("ko"):  # no headline on the page
+            return title["en"] or self.data["source"]["path"]
         return f"{title['en'] or title['ko']} ({title['ko']})" if title["en"] else title["ko"]
 
 

@@ -57,9 +57,10 @@ def digest_markdown(d: dict) -> str:
     for b in d["briefs"]:
         meta = b["meta"]
         source = " · ".join(x for x in (meta.get("outlet"), (meta.get("published") or "")[:10] or None) if x)
-        lines.append(f"## {b['title']['en'] or b['title']['ko']}")
+        lines.append(f"## {b['title']['en'] or b['title']['ko'] or b['path']}")
         lines.append("")
-        lines.append(f"**{b['title']['ko']}**  ")
+        if b["title"].get("ko"):
+            lines.append(f"**{b['title']['ko']}**  ")
         lines.append(f"{source + ' · ' if source else ''}`{b['path']}` → [{b['brief']}]({b['brief']})")
         lines.append("")
         if b["first"]:

@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 STATE_DIR = ".summarize"
 RESERVED = {"run", "digest"}  # names of the run's own files in OUT_DIR
 HANGUL = re.compile(r"[가-힣]")
+NO_HEADLINE = "the page has no headline: the first summary sentence stands in"
 
 
 # --------------------------------------------------------------------------- one article
@@ -93,7 +94,7 @@ def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
 
 def _units(title, sentences, figures, quotes, summary) -> tuple[tuple[str, tuple[Figure, ...]], ...]:
     by_id = {s.id: s for s in sentences}
-    units = [(title, tuple(extract_figures(title, -1)))]
+    units = [(title, tuple(extract_figures(title, -1)))] if title else []
     for i in summary:
         units.append((by_id[i].ko, tuple(f for f in figures if f.sentence == i)))
     for q in quotes:
@@ -174,8 +175,11 @@ def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: Mo
         return guard(ko, figs, first.get(ko, ""), retry_en)
 
     by_id = {s.id: s for s in p.sentences}
-    title = tr(p.article.title)
     summary = tuple((i, tr(by_id[i].ko)) for i in p.summary)
+    if p.article.title:
+        title = tr(p.article.title)
+    else:  # no headline on the page: the first summary sentence's English stands in, and says so
+        title = Translated(ko="", en=summary[0][1].en if summary else "", notes=(NO_HEADLINE,))
     quotes = tuple((q, tr(q.ko), tr(q.speaker) if q.speaker else None) for q in p.quotes)
     warnings: list[str] = []
     if title.flags:

@@ -144,21 +144,159 @@ def read_source(path: Path, root: Path, max_bytes: int = 5_000_000) -> Source:
     if kind == "html":
         return _from_html(text, rel, encoding, digest)
     if kind == "markdown":
-        title, body = _from_markdown(text)
-        return Source(rel, body, encoding, digest, kind, title=title)
+        title, body, meta = _from_markdown(text)
+        return Source(rel, body, encoding, digest, kind, title=title, meta=meta)
     return Source(rel, text, encoding, digest, kind)
 
 
 def _from_html(html: str, rel: str, encoding: str, digest: str) -> Source:
+    """Every visible line of the page, in order, each with what its markup says of it (`Source.zones`):
+    the cleaning stage classifies them all, so that nothing the page shows is dropped unexplained.
+    The article extractor (trafilatura) marks the lines of the main content ("main")."""
     import trafilatura
+    from lxml import etree
 
-    doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False, include_images=False, deduplicate=False
+    html = _XML_DECLARATION.sub("", html, count=1)
+    try:
+        root = etree.fromstring(html, etree.HTMLParser(huge_tree=True, remove_comments=True))
+    except (etree.ParserError, ValueError):
+        root = None
+    if root is None:
+        raise Rejected("not an HTML page: nothing could be parsed")
+    lines = _visible_lines(root)
+    head = _head_meta(root)
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=True,
+                                          include_images=False, deduplicate=False)
+    except Exception:  # the extractor's own failure on an odd page: every line is still classified
+        log.debug("trafilatura failed on %s", rel, exc_info=True)
+        doc = None
+    main: set[str] = set()
+    if doc is not None and (doc.text or "").strip():
+        main = {_squash(x) for x in doc.text.split("\n") if len(_squash(x)) >= 4}
+    blob = "\n".join(main) if len(main) < 5000 else ""
+    texts, zones = [], []
+    for text, zone in lines:
+        key = _squash(text)
+        if main and (key in main or (len(key) >= 12 and blob and key in blob)):
+            zone = "main"
+        texts.append(text)
+        zones.append(zone)
+    if not any(t.strip() for t in texts):
+        raise Rejected("no text found in the HTML page")
+    title = head.get("title") or (doc.title if doc is not None else None)
+    meta = Meta(
+        outlet=head.get("site") or (doc.sitename if doc is not None else None) or None,
+        author=head.get("author") or (doc.author if doc is not None else None) or None,
+        published=head.get("published") or (doc.date if doc is not None else None) or None,
+        url=head.get("url") or (doc.url if doc is not None else None) or None,
+        section=head.get("section"),
     )
-    if doc is None or not (doc.text or "").strip():
-        raise Rejected("no article body found in the HTML page")
-    meta = Meta(outlet=doc.sitename or None, author=doc.author or None, published=doc.date or None)
-    return Source(rel, doc.text, encoding, digest, "html", title=(doc.title or None), meta=meta)
+    return Source(rel, "\n".join(texts), encoding, digest, "html", title=title or None, meta=meta,
+                  zones=tuple(zones))
+
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "select", "textarea",
+              "canvas", "video", "audio", "map"}
+_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+               "tbody", "thead", "tfoot", "section", "article", "header", "footer", "nav", "aside", "figure",
+               "figcaption", "blockquote", "pre", "form", "hr", "main", "address", "caption", "fieldset", "legend",
+               "body", "html", "center", "menu", "details", "summary", "button", "label"}
+_ZONE_TAGS = {"nav": "nav", "header": "nav", "footer": "footer", "aside": "related", "figcaption": "caption",
+              "menu": "nav", "time": "date", "address": "footer", "button": "share"}
+# The markup's own words for what a block is: its class and id, matched in this order.
+_ZONE_WORDS = [
+    ("caption", re.compile(r"caption|photo_?(?:desc|txt|text|info|exp)|img_?(?:desc|txt|cap)|pic_?desc|figcap")),
+    ("comment", re.compile(r"comment|reply|(?:^|[-_ ])cmt|댓글")),
+    ("ad", re.compile(r"(?:^|[-_ ])(?:ad|ads|adv|advert\w*|banner\w*|promo\w*|sponsor\w*|dable|taboola|criteo)"
+                      r"(?:$|[-_ \d])")),
+    ("share", re.compile(r"share|(?:^|[-_ ])sns|social|font_?size|fontsize|(?:^|[-_ ])print|(?:^|[-_ ])tts|"
+                         r"(?:^|[-_ ])util|scrap|subscribe|(?:^|[-_ ])like")),
+    ("related", re.compile(r"related|relation|recommend|ranking|(?:^|[-_ ])rank|popular|most_?(?:read|view)|"
+                           r"(?:^|[-_ ])best|hot_?(?:news|issue)|more_?news|other_?news|news_?list|headline_?list|"
+                           r"issue_?list|latest|photo_?news|(?:^|[-_ ])tag(?:s|_?list)?(?:$|[-_ ])|keyword")),
+    ("byline", re.compile(r"byline|writer|reporter|author|journalist")),
+    ("date", re.compile(r"(?:^|[-_ ])(?:date|time|datetime|posted|published|updated|regdate)(?:$|[-_ ])")),
+    ("nav", re.compile(r"gnb|lnb|snb|(?:^|[-_ ])nav|menu|breadcrumb|(?:^|[-_ ])location|site_?header|top_?bar|"
+                       r"(?:^|[-_ ])search|login|logo|(?:^|[-_ ])header(?:$|[-_ ])")),
+    ("footer", re.compile(r"footer|copyright|company_?info|corp_?info|site_?info|(?:^|[-_ ])bottom|(?:^|[-_ ])copy(?:$|[-_ ])")),
+]
+
+
+def _zone_of(el, parent_zone: str) -> str:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    words = f"{el.get('class', '')} {el.get('id', '')}".lower().strip()
+    if words:
+        for zone, pattern in _ZONE_WORDS:
+            if pattern.search(words):
+                return zone
+    return _ZONE_TAGS.get(tag.lower(), parent_zone)
+
+
+def _visible_lines(root) -> list[tuple[str, str]]:
+    """(text, zone) of each visible line, in document order: a block element ends a line, as a browser
+    lays it out. Walked without recursion, so that a deeply nested page costs no more than a flat one."""
+    from lxml import etree
+
+    out: list[tuple[str, str]] = []
+    buf: list[str] = []
+    zones: list[str] = [""]
+
+    def flush() -> None:
+        text = " ".join("".join(buf).split())
+        buf.clear()
+        if text:
+            out.append((text, zones[-1]))
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in _SKIP_TAGS or not tag:
+                walker.skip_subtree()
+                zones.append(zones[-1])  # its "end" comes still: keep the stack even
+                continue
+            if tag in _BLOCK_TAGS or tag == "br":
+                flush()
+            zones.append(_zone_of(el, zones[-1]))
+            if el.text:
+                buf.append(el.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                flush()
+            zones.pop()
+            if el.tail:
+                buf.append(el.tail)
+    flush()
+    return out
+
+
+def _head_meta(root) -> dict[str, str]:
+    """What the page's <head> says of the article: title, site, author, date, address, section."""
+    found: dict[str, str] = {}
+    names = {"og:title": "title", "twitter:title": "title", "og:site_name": "site", "author": "author",
+             "article:author": "author", "dable:author": "author", "og:article:author": "author",
+             "article:published_time": "published", "og:regdate": "published", "pubdate": "published",
+             "og:url": "url", "article:section": "section", "og:article:section": "section"}
+    for m in root.iter("meta"):
+        key = (m.get("property") or m.get("name") or "").strip().lower()
+        value = " ".join((m.get("content") or "").split())
+        if key in names and value and names[key] not in found:
+            found[names[key]] = value
+    for link in root.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href", "").startswith(("http://", "https://")):
+            found["url"] = link.get("href").strip()  # the canonical address wins over og:url
+            break
+    if found.get("url") and not found["url"].startswith(("http://", "https://")):
+        del found["url"]
+    if "author" in found and (found["author"].startswith("http") or len(found["author"]) > 40):
+        del found["author"]
+    return found
+
+
+def _squash(s: str) -> str:
+    return "".join(s.split())
 
 
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -166,17 +304,40 @@ _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__)(.+?)\1")
 
 
-def _from_markdown(text: str) -> tuple[str | None, str]:
-    """Plain text of a Markdown article, and its first level-one heading as the title."""
-    title = None
-    out = []
-    for line in text.splitlines():
+_FRONT_KEYS = {"title": "title", "url": "url", "link": "url", "source": "url", "canonical": "url",
+               "source_url": "url", "date": "published", "published": "published", "author": "author",
+               "outlet": "outlet", "site": "outlet", "publisher": "outlet", "section": "section",
+               "category": "section"}
+
+
+def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
+    """The `key: value` pairs of a YAML front matter block (between two `---` lines), and where the text starts."""
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    for end in range(1, min(len(lines), 60)):
+        if lines[end].strip() in ("---", "..."):
+            found: dict[str, str] = {}
+            for line in lines[1:end]:
+                m = re.match(r"^\s*([A-Za-z_]+)\s*:\s*(.*?)\s*$", line)
+                if m and m.group(1).lower() in _FRONT_KEYS and m.group(2):
+                    found.setdefault(_FRONT_KEYS[m.group(1).lower()], m.group(2).strip("'\""))
+            return found, end + 1
+    return {}, 0
+
+
+def _from_markdown(text: str) -> tuple[str | None, str, Meta]:
+    """Plain text of a Markdown article, its title (front matter, else the first level-one heading) and
+    what its front matter says (address, date, author, outlet, section)."""
+    lines = text.splitlines()
+    front, start = _front_matter(lines)
+    title = front.get("title")
+    out = [""] * start  # the front matter's lines stay as blank lines: line numbers keep pointing at the file
+    for line in lines[start:]:
         s = line.strip()
         m = re.match(r"^(#{1,6})\s+(.*?)\s*#*$", s)
         if m:
             if title is None and len(m.group(1)) == 1:
-                title = _md_inline(m.group(2))
-                continue
+                title = _md_inline(m.group(2))  # the line stays: cleaning classifies it as the headline
             out.append(_md_inline(m.group(2)))
             continue
         s = re.sub(r"^>\s?", "", s)
@@ -185,7 +346,10 @@ def _from_markdown(text: str) -> tuple[str | None, str]:
             out.append("")
             continue
         out.append(_md_inline(s))
-    return title, "\n".join(out)
+    url = front.get("url")
+    meta = Meta(outlet=front.get("outlet"), author=front.get("author"), published=front.get("published"),
+                url=url if url and url.startswith(("http://", "https://")) else None, section=front.get("section"))
+    return title, "\n".join(out), meta
 
 
 def _md_inline(s: str) -> str:

@@ -1,4 +1,4 @@
-"""Rendering: a brief as Markdown (for mail clients and GitHub) and as JSON (schema 1, for machines)."""
+"""Rendering: a brief as Markdown (for mail clients and GitHub) and as JSON (schema 2, for machines)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from .types import Brief, Figure
 
 __all__ = ["to_markdown", "to_json", "to_dict", "SCHEMA", "FLAG_TEXT"]
 
-SCHEMA = 1
+SCHEMA = 2
 
 FLAG_TEXT = {
     "figure-restored": "a figure the model dropped or changed was restored from the source",
@@ -23,9 +23,11 @@ def to_dict(b: Brief) -> dict:
     return {
         "schema": SCHEMA,
         "source": {"path": b.source.path, "sha256": b.source.sha256, "encoding": b.source.encoding},
-        "title": {"ko": b.title.ko, "en": b.title.en, "flags": list(b.title.flags)},
+        "title": {"ko": b.article.title, "en": b.title.en, "flags": list(b.title.flags),
+                  "from": "headline" if b.article.title else "summary"},
         "meta": {"outlet": b.article.meta.outlet, "author": b.article.meta.author,
-                 "published": b.article.meta.published},
+                 "published": b.article.meta.published, "url": b.article.meta.url, "section": b.article.meta.section},
+        "deck": list(b.article.deck),
         "sentences": [{"id": s.id, "ko": s.ko} for s in b.sentences],
         "summary": [
             {"id": i, "ko": by_id[i].ko, "en": t.en, "flags": list(t.flags), "notes": list(t.notes)}
@@ -42,6 +44,8 @@ def to_dict(b: Brief) -> dict:
             for q, t, sp in b.quotes
         ],
         "warnings": list(b.warnings),
+        # every line of the page that is not in the body, and every part cut from a body line, with why
+        "removed": [{"line": x.no, "text": x.text, "class": x.kind, "rule": x.rule} for x in b.article.removed],
         "model": {"id": b.model.id, "revision": b.model.revision, "settings": b.model.settings,
                   "backend": b.model.backend, "compute_type": b.model.compute_type},
         "tool": {"version": b.tool_version},
@@ -67,10 +71,13 @@ def _flag_marks(flags) -> str:
 
 def to_markdown(b: Brief) -> str:
     meta = b.article.meta
-    lines = [f"# {b.title.en or b.title.ko}", "", f"**{b.title.ko}**", ""]
+    if b.article.title:
+        lines = [f"# {b.title.en or b.title.ko}", "", f"**{b.title.ko}**", ""]
+    else:
+        lines = [f"# {b.title.en or '(no headline)'}", "", "_The page has no headline: the first summary sentence stands in._", ""]
     published = meta.published.replace("T", " ")[:16] if meta.published else None
     source = [x for x in (meta.outlet, meta.author, published) if x]
-    source.append(f"`{b.source.path}`")
+    source.append(f"[`{b.source.path}`]({meta.url})" if meta.url else f"`{b.source.path}`")
     lines += [" · ".join(source), ""]
     if b.warnings:
         lines += ["> **Check before you trust:**"]

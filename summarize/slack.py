@@ -77,9 +77,10 @@ FLAG_MARK = {"figure-restored": "figure restored", "unverified-number": "unverif
 
 def brief_blocks(data: dict) -> list[dict]:
     title, meta = data["title"], data["meta"]
-    blocks = _header(title["en"] or title["ko"])
+    blocks = _header(title["en"] or title["ko"] or data["source"]["path"])
     source = " · ".join(x for x in (meta.get("outlet"), meta.get("author"), (meta.get("published") or "")[:16]) if x)
-    blocks.append(_context(f"*{escape(title['ko'])}*\n{escape(source)} · `{escape(data['source']['path'])}`"))
+    korean = f"*{escape(title['ko'])}*\n" if title.get("ko") else ""
+    blocks.append(_context(f"{korean}{escape(source)} · `{escape(data['source']['path'])}`"))
     for w in data.get("warnings", []):
         blocks += _section(f":warning: {escape(w)}")
     for n, item in enumerate(data["summary"], 1):
@@ -115,7 +116,8 @@ def digest_blocks(data: dict) -> list[dict]:
     for b in data["briefs"]:
         first = f"\n>{escape(b['first']['en'])}" if b.get("first") else ""
         flag = f", :warning: {b['flagged']} flagged" if b["flagged"] else ""
-        blocks += _section(f"*{escape(b['title']['en'] or b['title']['ko'])}*\n{escape(b['title']['ko'])}{first}\n"
+        korean = f"\n{escape(b['title']['ko'])}" if b["title"].get("ko") else ""
+        blocks += _section(f"*{escape(b['title']['en'] or b['title']['ko'] or b['path'])}*{korean}{first}\n"
                            f"_{b['figures']} figures, {b['quotes']} quotes{flag} · `{escape(b['brief'])}`_")
     if data["problems"]:
         lines = [f"• `{escape(p['path'])}`: {p['status']}, {escape(str(p['reason']))}" for p in data["problems"]]

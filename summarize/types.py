@@ -14,8 +14,10 @@ class Meta:
     """What is known of an article besides its text."""
 
     outlet: str | None = None
-    author: str | None = None
-    published: str | None = None
+    author: str | None = None  # a person's name, never an agency or a place
+    published: str | None = None  # YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], as the page gives it
+    url: str | None = None  # the page's own address: HTML canonical or og:url, Markdown front matter
+    section: str | None = None  # the page's section (HTML article:section, a breadcrumb's last item)
 
 
 @dataclass(frozen=True)
@@ -29,16 +31,40 @@ class Source:
     kind: str  # "text", "markdown" or "html"
     title: str | None = None  # from HTML metadata or a Markdown heading
     meta: Meta = field(default_factory=Meta)
+    # For HTML: what the page's markup says of each line of `text` (see reading.ZONES): "main" for a
+    # line the article extractor kept, "nav", "related", "comment", "ad", "share", "footer", "caption",
+    # "byline", "date" from the element it stands in, "" where nothing is known. Empty for text files.
+    zones: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a page, or a part of one, as cleaning classified it: kept (`kind` "body") or removed."""
+
+    no: int  # line number in Source.text, from 1
+    text: str
+    kind: str  # body, headline, deck, byline, date, caption, credit, menu, notice, related, ... (cleaning.KINDS)
+    rule: str  # the rule that decided it, in words
 
 
 @dataclass(frozen=True)
 class Article:
-    """An article after cleaning: headline, metadata and body paragraphs."""
+    """An article after cleaning: headline, metadata and body paragraphs, and how every line was classified."""
 
-    title: str
+    title: str | None  # None: the page has no headline line
     meta: Meta
     paragraphs: tuple[str, ...]
     deck: tuple[str, ...] = ()  # sub-headlines between the headline and the body
+    lines: tuple[Line, ...] = ()  # every non-blank line of the page, in order, with its class and rule
+    cuts: tuple[Line, ...] = ()  # parts removed from body lines (a dateline, a photo credit, a signature)
+    # Broadcast sound-bites: (paragraph index, speaker, speaker's title) of paragraphs that are one
+    # person's words as spoken on air ([홍길동 / 시민 : …]).
+    spoken: tuple[tuple[int, str | None, str | None], ...] = ()
+
+    @property
+    def removed(self) -> tuple[Line, ...]:
+        """The lines and parts of lines that are not in the body, each with its reason."""
+        return tuple(x for x in self.lines if x.kind not in ("body", "headline")) + self.cuts
 
 
 @dataclass(frozen=True)

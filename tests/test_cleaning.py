@@ -66,7 +66,7 @@ def test_title_without_tags(article):
 
 
 def test_metadata(article):
-    assert article.meta == Meta(outlet="연합뉴스", author="홍길동", published="2024-05-23T11:52")
+    assert article.meta == Meta(outlet="연합뉴스", author="홍길동", published="2024-05-23T11:52", section="금융")
 
 
 def test_deck_is_not_body(article):
@@ -105,7 +105,7 @@ def test_wrapped_lines_are_joined():
         ("The Bank of Korea kept its rate at 3.5%\n\nThe central bank said on Thursday that it would keep "
          "its policy stance tight until inflation eased. Markets had expected the decision.", "not Korean"),
         ("제목만 있는 페이지 입니다\n글자크기\n인쇄\n많이 본 뉴스\n", "no article body"),
-        ("글자크기\n인쇄\n", "no headline"),
+        ("글자크기\n인쇄\n", r"no article body: every line was classified away \(2 widget"),
     ],
 )
 def test_rejects(text, reason):

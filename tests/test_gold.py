@@ -103,12 +103,14 @@ def test_summary_invariants(name, briefs, prepared):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_json_schema_1(name, briefs):
+def test_json_schema_2(name, briefs):
     data, _ = briefs[name]
-    assert data["schema"] == 1
+    assert data["schema"] == 2
     assert set(data["source"]) == {"path", "sha256", "encoding"} and len(data["source"]["sha256"]) == 64
     assert {"ko", "en"} <= set(data["title"])
-    assert set(data["meta"]) == {"outlet", "author", "published"}
+    assert set(data["meta"]) == {"outlet", "author", "published", "url", "section"}
+    for r in data["removed"]:
+        assert set(r) == {"line", "text", "class", "rule"} and r["rule"] and r["text"]
     assert [s["id"] for s in data["sentences"]] == list(range(len(data["sentences"])))
     for item in data["summary"]:
         assert {"id", "ko", "en", "flags"} <= set(item) and isinstance(item["flags"], list)
