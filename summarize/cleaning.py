@@ -325,9 +325,13 @@ def _related_with_time(s: str) -> bool:
         and not DATE_LINE.match(s) and not DATE_ONLY.match(s)
 
 
+MESSENGER_ID = re.compile(r"^\s*[▶►]?\s*(?:카카오톡|카톡|카카오|텔레그램|라인|인스타그램|트위터|페이스북|X)\s*[:：]?\s*@?[A-Za-z0-9_.-]{3,}\s*$")
+
+
 def _contact_line(s: str) -> bool:
     return len(s) <= 120 and bool(PHONE.search(s) or (CONTACT.search(s) and (EMAIL.search(s) or re.search(r"\d{3,}", s)))) \
-        and not FULL_STOP.search(PHONE.sub("", s).strip()) or bool(re.match(r"^\s*[▶►]?\s*제보", s) and len(s) <= 80)
+        and not FULL_STOP.search(PHONE.sub("", s).strip()) or bool(re.match(r"^\s*[▶►]?\s*제보", s) and len(s) <= 80) \
+        or bool(MESSENGER_ID.match(s))
 
 
 def _notice(s: str) -> bool:
@@ -340,7 +344,9 @@ def _copyright(s: str) -> bool:
 
 
 def _ad(s: str) -> bool:
-    return len(s) <= 120 and bool(AD.search(s)) and not (FULL_STOP.search(s) and len(s) > 40 and not re.search(r"SALE|환불|\[광고\]", s))
+    """An ad: its words (SALE, 환불보장, 최저가, [광고]) in a line that is not a news sentence about a sale."""
+    return len(s) <= 120 and bool(AD.search(s)) and not (re.search(r"다[.!]?[\"'”’]*\s*$", s)
+                                                         and not re.search(r"SALE|환불\s?보장|\[광고\]|\(광고\)", s))
 
 
 def _comment(s: str) -> bool:
@@ -466,7 +472,7 @@ def _author_of(line: str) -> str | None:
 
 
 def _outlet_of_copyright(line: str) -> str | None:
-    m = re.search(r"(?:ⓒ|©|Copyright|COPYRIGHT|copyright|\([cC]\)|저작권자\s?(?:ⓒ|©|\([cC]\))?)\s*(?:ⓒ|©|\([cC]\))?\s*"
+    m = re.search(r"(?:ⓒ|©|Copyright|COPYRIGHT|copyright|\([cC]\)|@(?=\s?(?:19|20)\d{2}\s)|저작권자\s?(?:ⓒ|©|\([cC]\))?)\s*(?:ⓒ|©|\([cC]\))?\s*"
                   r"(?P<o>[^<>\[\]]*?)\s*(?:무단|All\s?rights|all\s?rights|ALL\s?RIGHTS|$|[>\]]|,\s*(?:무단|All))", line)
     if not m:
         return None
@@ -635,16 +641,17 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
         meta.take(x)
     if not paragraphs:
         raise _no_body(lines, min_hangul)
+    classified = tuple(Line(x.no, x.text, x.kind or "body", x.rule) for x in lines)
     ratio = hangul_ratio(" ".join(paragraphs))
     if ratio < min_hangul:
-        raise Rejected(f"not Korean text ({ratio:.0%} of the letters are Hangul)")
+        raise Rejected(f"not Korean text ({ratio:.0%} of the letters are Hangul)", classified)
     deck = tuple(x.text for x in lines if x.kind == "deck")
     return Article(
         title=title,
         meta=meta.result(),
         paragraphs=tuple(paragraphs),
         deck=deck,
-        lines=tuple(Line(x.no, x.text, x.kind or "body", x.rule) for x in lines),
+        lines=classified,
         cuts=tuple(cuts),
         spoken=tuple(spoken),
     )
@@ -653,11 +660,13 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
 def _no_body(lines: list[_L], min_hangul: float) -> Rejected:
     text = " ".join(x.text for x in lines)
     ratio = hangul_ratio(text)
+    classified = tuple(Line(x.no, x.text, x.kind or "after-end", x.rule or "no article before it") for x in lines)
     if ratio < min_hangul and LETTER.search(text):
-        return Rejected(f"not Korean text ({ratio:.0%} of the letters are Hangul)")
+        return Rejected(f"not Korean text ({ratio:.0%} of the letters are Hangul)", classified)
     counts = Counter(x.kind or "unclassified" for x in lines)
     what = ", ".join(f"{n} {k}" for k, n in counts.most_common(6))
-    return Rejected(f"no article body: every line was classified away ({what}; `summarize explain` shows each line)")
+    return Rejected(f"no article body: every line was classified away ({what}; `summarize explain` shows each line)",
+                    classified)
 
 
 def _label_rest(lines: list[_L], a: int, b: int, kind: str, rule: str) -> None:
@@ -732,7 +741,7 @@ def _body_end(lines: list[_L], start: int, has_main: bool) -> int:
             while j < len(lines) and lines[j].kind is not None:
                 j += 1
             while j < len(lines) and lines[j].kind is None and not (FULL_STOP.search(lines[j].text)
-                                                                     and len(lines[j].text) >= 40):
+                                                                     and len(lines[j].text) >= 20):
                 lines[j].kind, lines[j].rule = "related", f"in the list under '{x.text[:20]}' (line {x.no})"
                 j += 1
             i = j

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -193,6 +194,31 @@ def _load(config_file):
         return load_options(config_file)
     except ConfigError as e:
         raise click.UsageError(str(e)) from None
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file.")
+@click.option("--full", is_flag=True, help="Print whole lines, not shortened to fit the terminal.")
+@click.option("--only", multiple=True, metavar="CLASS",
+              help="Only the lines of this class (repeatable): body, headline, caption, related, ...")
+def explain(file, config_file, full, only):
+    """Show how FILE is read: every line of the page with its class and the rule that decided it.
+
+    The classes: body, headline, deck, subhead, byline, date, dateline, caption, credit, menu, widget,
+    notice, related, ad, comment, board, release, broadcast, contact, copyright, footer, link, hashtags,
+    tag, end, after-end, header, repeated, noise. Exit code 0 if the page holds an article, 1 if it is
+    rejected (the reason is printed).
+    """
+    from .pipeline import explain as explain_file
+    from .rendering import explain_text
+
+    options = _load(config_file)
+    ex = explain_file(file, options)
+    width = None if full else max(60, shutil.get_terminal_size((100, 20)).columns)
+    click.echo(explain_text(ex, width, tuple(only)), nl=False)
+    sys.exit(EXIT_OK if ex.article is not None else EXIT_FAILED)
 
 
 @main.group("send", context_settings=CONTEXT)

@@ -8,8 +8,16 @@ class SummarizeError(Exception):
 class Rejected(SummarizeError):
     """An input that is not an article we can brief (empty, binary, not Korean, ...).
 
-    Rejections are reported and the batch goes on; they are not failures.
+    Rejections are reported and the batch goes on; they are not failures. `lines` holds how cleaning
+    classified each line of the page, where it got that far (`summarize explain` shows them).
     """
+
+    def __init__(self, message: str, lines: tuple = ()):
+        super().__init__(message)
+        self.lines = lines
+
+    def __reduce__(self):  # picklable with its lines (rejects travel back from worker processes)
+        return type(self), (str(self), self.lines)
 
 
 class ConfigError(SummarizeError):

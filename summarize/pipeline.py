@@ -44,10 +44,10 @@ from .translation import (
     resolve_model,
     translate_texts,
 )
-from .types import Article, Brief, Figure, ModelInfo, Quote, Sentence, Source, Translated
+from .types import Article, Brief, Figure, Line, ModelInfo, Quote, Sentence, Source, Translated
 from .workers import Task, WorkerDied, Workers, default_processes
 
-__all__ = ["Prepared", "prepare", "units_of", "compose", "guard", "run", "RunReport", "Entry", "STATE_DIR"]
+__all__ = ["Prepared", "prepare", "explain", "Explained", "units_of", "compose", "guard", "run", "RunReport", "Entry", "STATE_DIR"]
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
     """All the stages before translation. Raises Rejected for inputs that are not articles."""
     source = read_source(path, root, options.max_bytes)
     article = clean(source, options.min_hangul)
-    sentences, tokens = segment_analysed(article.paragraphs)
+    sentences, tokens = segment_analysed(article.paragraphs, {p for p, _, _ in article.spoken})
     if not sentences:
         raise Rejected("no sentences in the article body")
     figures = [f for s in sentences for f in extract_figures(s.ko, s.id)]
@@ -90,6 +90,32 @@ def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
     summary = select(sentences, counts, {q.sentence for q in quotes}, options.max_sentences, options.max_chars)
     units = _units(article.title, sentences, figures, quotes, summary)
     return Prepared(source, article, tuple(sentences), tuple(figures), tuple(quotes), tuple(summary), units)
+
+
+@dataclass(frozen=True)
+class Explained:
+    """How the reading and cleaning stages see one file: its lines, each with its class and rule."""
+
+    path: str
+    source: Source | None  # None: the file could not be read as text
+    article: Article | None  # None: rejected
+    reason: str | None  # why it was rejected
+    lines: tuple[Line, ...]  # every non-blank line with its class and rule (as far as cleaning got)
+    cuts: tuple[Line, ...] = ()
+
+
+def explain(path: Path, options: BriefOptions) -> Explained:
+    """Read and clean one file, keeping every line's class and rule, rejected or not."""
+    path = Path(path)
+    try:
+        source = read_source(path, path.parent, options.max_bytes)
+    except Rejected as e:
+        return Explained(path.name, None, None, str(e), tuple(e.lines))
+    try:
+        article = clean(source, options.min_hangul)
+    except Rejected as e:
+        return Explained(path.name, source, None, str(e), tuple(e.lines))
+    return Explained(path.name, source, article, None, article.lines, article.cuts)
 
 
 def _units(title, sentences, figures, quotes, summary) -> tuple[tuple[str, tuple[Figure, ...]], ...]:

@@ -7,7 +7,7 @@ import re
 
 from .types import Brief, Figure
 
-__all__ = ["to_markdown", "to_json", "to_dict", "SCHEMA", "FLAG_TEXT"]
+__all__ = ["to_markdown", "to_json", "to_dict", "explain_text", "SCHEMA", "FLAG_TEXT"]
 
 SCHEMA = 2
 
@@ -124,3 +124,44 @@ def to_markdown(b: Brief) -> str:
         "",
     ]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def explain_text(ex, width: int | None = 100, only: tuple[str, ...] = ()) -> str:
+    """How cleaning read a page (a pipeline.Explained), line by line: number, class, text, rule.
+    `width` shortens each line's text to fit (None: whole lines); `only` keeps these classes."""
+    out = [f"{ex.path}" + (f"  ({ex.source.kind}, {ex.source.encoding})" if ex.source else "")]
+    if ex.article is not None:
+        a = ex.article
+        out.append(f"headline: {a.title}" if a.title else "headline: none (the page has no headline line)")
+        m = a.meta
+        facts = [f"{k} {v}" for k, v in (("outlet", m.outlet), ("author", m.author), ("published", m.published),
+                                         ("section", m.section), ("url", m.url)) if v]
+        if facts:
+            out.append(" · ".join(facts))
+    else:
+        out.append(f"rejected: {ex.reason}")
+    out.append("")
+    cuts: dict[int, list] = {}
+    for c in ex.cuts:
+        cuts.setdefault(c.no, []).append(c)
+    text_width = max(20, width - 40) if width else None
+
+    def shorten(t: str) -> str:
+        return t if text_width is None or len(t) <= text_width else t[:text_width - 1] + "…"
+
+    for x in ex.lines:
+        if only and x.kind not in only and not any(c.kind in only for c in cuts.get(x.no, [])):
+            continue
+        rule = "" if x.kind == "body" else f"  ← {x.rule}"
+        out.append(f"{x.no:5}  {x.kind:<10} {shorten(x.text)}{rule}")
+        for c in cuts.get(x.no, []):
+            out.append(f"{'':5}  {'└ ' + c.kind:<10} {shorten(c.text)}  ← {c.rule}")
+    counts: dict[str, int] = {}
+    for x in list(ex.lines) + list(ex.cuts):
+        counts[x.kind] = counts.get(x.kind, 0) + 1
+    kept = counts.pop("body", 0)
+    counts.pop("headline", None)
+    removed = ", ".join(f"{n} {k}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    paragraphs = f" in {len(ex.article.paragraphs)} paragraphs" if ex.article is not None else ""
+    out += ["", f"{len(ex.lines)} lines: {kept} body{paragraphs}; removed: {removed or 'nothing'}"]
+    return "\n".join(out) + "\n"

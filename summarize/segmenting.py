@@ -24,7 +24,7 @@ _PARTICLE_START = re.compile(
     r"^(?:은|는|이|가|을|를|의|에|에서|에게|와|과|도|로|으로|만|까지|부터|처럼|보다|라고|이라고|고|며|라며|이라며|"
     r"라는|이라는|란|이란|면서|라면서|이라면서|하고|이다|였다|이었다|으로서|로서)(?=\s|[,.!?]|$)"
 )
-_CLOSERS = "”’\"'」』)]}"
+_CLOSERS = "”’\"'」』)]}″′"
 _MISSED_END = re.compile(r"(?<=[가-힣][.!?])\s+(?=\S)|(?<=[가-힣][.!?][”’\"'])\s+(?=\S)")
 _PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "(": ")", "[": "]"}
 
@@ -36,9 +36,9 @@ def quote_spans(text: str) -> list[tuple[int, int, str]]:
     """
     spans: list[tuple[int, int, str]] = []
     stack: list[tuple[str, int]] = []
-    straight: dict[str, int | None] = {'"': None, "'": None}
+    straight: dict[str, int | None] = {'"': None, "'": None, "″": None, "′": None}  # MBC writes ″…″ and ′…′
     for i, ch in enumerate(text):
-        if ch in ('"', "'"):
+        if ch in straight:
             if ch == "'" and _APOS_YEAR.match(text, i):
                 continue
             if straight[ch] is None:
@@ -115,13 +115,19 @@ def segment(paragraphs: tuple[str, ...] | list[str]) -> list[Sentence]:
     return out
 
 
-def segment_analysed(paragraphs: tuple[str, ...] | list[str]) -> tuple[list[Sentence], dict[int, list[Token]]]:
+def segment_analysed(paragraphs: tuple[str, ...] | list[str], whole: frozenset[int] | set[int] = frozenset()
+                     ) -> tuple[list[Sentence], dict[int, list[Token]]]:
     """`segment`, and the morphemes of each sentence by id. A sentence that is whole sentences of Kiwi's
     takes its morphemes from the analysis that found the ends (the same as its own analysis on every
-    sample, at half the cost); one cut or joined here is analysed on its own."""
+    sample, at half the cost); one cut or joined here is analysed on its own. The paragraphs in `whole`
+    stay one sentence each (a broadcast sound-bite: one person's words, quoted as one)."""
     out: list[Sentence] = []
     tokens: dict[int, list[Token]] = {}
     for p, par in enumerate(paragraphs):
+        if p in whole:
+            out.append(Sentence(id=len(out), ko=par, paragraph=p))
+            tokens[len(out) - 1] = tokenize(par)
+            continue
         found = kiwi().split_into_sents(par, return_tokens=True)
         starts, ends = {s.start for s in found}, {s.end for s in found}
         morphemes = [t for s in found for t in s.tokens]
