@@ -77,8 +77,9 @@ DATELINE_BRACKET = re.compile(rf"^\s*{_BRACKET}\s*")
 # 잠실=홍길동 기자 / 잠실, 홍길동 기자 (a sports page's venue before the reporter)
 PLACE_REPORTER = re.compile(rf"^\s*(?P<place>[가-힣]{{2,6}})\s?[=,]\s?(?P<names>{_NAME})\s?{REPORTER_TITLES}\s*[=]?\s*")
 
-TITLE_TAG = re.compile(r"^\s*[\[【(<]\s*(?:속\s?보|단\s?독|종합\d?보?|긴급|\d보|업데이트|포토|영상|인터뷰|르포|사설|칼럼|기고|"
-                       r"카드뉴스|전문|일문일답|팩트체크|현장|이슈|영상\s?뉴스|포토\s?뉴스)\s*[\]】)>]\s*")
+# [속보], [단독], [종합2보], [기획], [날씨], 【사설】: a short label in brackets before a headline
+TITLE_TAG = re.compile(r"^\s*[\[【<〈]\s*[가-힣A-Za-z0-9·&/ ]{1,8}\s*[\]】>〉]\s*|^\s*\(\s*(?:속\s?보|단\s?독|종합\d?보?|"
+                       r"긴급|\d보|포토|영상|인터뷰|사설|칼럼)\s*\)\s*")
 HANGUL = re.compile(r"[가-힣]")
 LETTER = re.compile(r"[^\W\d_]")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -96,7 +97,9 @@ FULL_STOP = re.compile(r"[가-힣A-Za-z0-9)\"'”’″][.!?。][\"'”’」』
 CONTINUES = re.compile(r"(?:을|를|은|는|와|과|에서|으로|에게|하고|하며|하면|했고|이며|이고|지만|는데|면서|고|며|의|및|또는|등|,)$")
 BULLET = re.compile(r"^\s*(?:[○□■◆◇●◎•·ㆍ\-–—*※▷▶►➤✔✓❍ㅇ]|[①-⑳]|\(?\d{1,2}[.)](?!\d)|\(?[가-하][.)](?=\s)|[ⅰ-ⅹⅠ-Ⅹ][.)]?)\s*")
 SUBHEAD_MARK = re.compile(r"^\s*[■□◆◇●◎★☆◈▣▨]")
-END_OF_ARTICLE = re.compile(r"^\s*(?:\(끝\)|/끝/|<끝>|\[끝\]|-끝-|\(END\)|<END>|\[END\])\s*$")
+BRACKETED = re.compile(r"^\s*[<〈\[【《]\s*[^<>\[\]【】]{1,50}\s*[>〉\]】》]\s*$")
+BULLET_MARK = re.compile(r"^\s*[○□■◆◇●◎•·ㆍ\-–—*※▷▶►➤✔✓❍ㅇ◈▣]\s*(?=\S)")
+END_OF_ARTICLE = re.compile(r"^\s*(?:\(끝\)|/끝/|<끝>|\[끝\]|-끝-|끝\.|\(END\)|<END>|\[END\]|/END/)\s*$")
 
 # --------------------------------------------------------------------------- what a line is
 
@@ -121,6 +124,9 @@ MENU_WORDS = {
     "회원가입", "검색", "메뉴", "닫기", "Daum", "NAVER", "네이버", "다음", "뉴스홈", "섹션", "야구", "축구", "농구", "배구", "골프",
     "육상", "e스포츠", "해외축구", "해외야구", "KBO", "K리그", "MLB", "여행", "푸드", "자동차", "테크", "엔터", "TV", "라디오",
     "기자", "기자페이지", "이전", "더보기", "MY", "마이", "구독", "알림", "설정", "뉴스레터", "지면보기", "PDF", "e신문",
+    "마이페이지", "신문보기", "지면", "오늘의신문", "생활/문화", "IT/과학", "경제/산업", "정치/사회", "게시판", "커뮤니티", "소개",
+    "공지사항", "자료실", "뉴스데스크", "뉴스투데이", "뉴스룸", "8뉴스", "뉴스9", "뉴스광장", "다시보기", "편성표", "라이브", "LIVE",
+    "VOD", "쇼츠", "프로그램", "TOP뉴스", "단독", "기획·연재", "전체보기", "입학", "교육", "연구", "캠퍼스", "소식", "학교소식",
 }
 BREADCRUMB = re.compile(r"^\s*[^\s.>›»]+(?:\s?[^\s.>›»]+)?(?:\s*[>›»]\s*[^\s>›»|]+(?:\s[^\s>›»|]+)?){1,4}\s*$")
 DATE_LINE = re.compile(
@@ -132,7 +138,13 @@ DATE_ONLY = re.compile(rf"^\s*[(\[]?\s*{DATE_IN_LINE.pattern}\s*[)\]]?\s*(?:송�
 PAGE_DETAILS = re.compile(r"(?:^|[|·/*]\s*)(?:19|20)\d{2}[-./]\s?\d{1,2}[-./]\s?\d{1,2}\.?\s+\d{1,2}:\d{2}.*(?:[|·]|$)|[|·].*(?:19|20)\d{2}[-./]\s?\d{1,2}[-./]\s?\d{1,2}")
 TRAILING_DATE = re.compile(
     r"(?:\s|\||·|/)\s*(?:(?:19|20)\d{2}[-./]\s?\d{1,2}[-./]\s?\d{1,2}\.?(?:\s*\d{1,2}:\d{2})?|\d{1,2}[-./]\d{1,2}\s+\d{1,2}:\d{2}|"
-    r"\d{1,2}:\d{2}|\d+\s?(?:분|시간|일)\s?전)\s*$"
+    r"(?<![~\-–:\d])\d{1,2}:\d{2}|\d+\s?(?:분|시간|일)\s?전)\s*$"
+    r"|\s[(\[]\s*(?:19|20)\d{2}[-./]\s?\d{1,2}[-./]\s?\d{1,2}\.?(?:\s*\d{1,2}:\d{2})?\s*[)\]]\s*$"
+)
+NOTICE_STRONG = re.compile(
+    r"섹션으로\s?분류|브라우저|읽어주기|재생할\s?수\s?없|재생되지\s?않|제보(?:로|를)\s?(?:만들어|기다립)|구독하시겠|"
+    r"AI가\s?(?:자동|생성|만든|요약)|요약문은|본문에서\s?확인|이\s?기사는\s?.{0,40}(?:지원을\s?받아|제공받아|협약|제휴)|"
+    r"기사\s?(?:원문|제휴)|무단\s?(?:캡처|녹화)|(?:시청자|독자)\s?여러분의\s?제보|앱에서\s?(?:보기|읽기)"
 )
 NOTICE = re.compile(
     r"(?:섹션으로\s?분류|섹션\s?(?:정보|분류)|언론사(?:에서|가|의)?\s?(?:선정|분류|구독|홈|편집|제공)|기사\s?제공|읽어주기\s?기능|"
@@ -160,18 +172,21 @@ AD = re.compile(
     r"Sponsored|스폰서|파트너스\s?활동|쿠팡|선착순\s?\d+\s?명?\s?(?:무료|할인)|상담\s?문의|카톡\s?상담)"
 )
 COMMENT = re.compile(
-    r"^(?:댓글\s?[\[(]?\d*[\])]?|댓글\s?(?:쓰기|달기|보기|작성|입력|\d+개)|로그인\s?(?:후|하고|하여).*|\d+\s?/\s?\d+\s?자?|"
+    r"^(?:[\[(]?\s?댓글\s?[\[(]?\d*[\])]?|[└ㄴ↳]\s?.+|\S{2,14}\s?:\s.+\((?:19|20)?\d{2}[-./]\d{2}(?:[-./]\d{2})?\s\d{1,2}:\d{2}\)|"
+    r"\[?(?:이\s?기사에\s?대한\s?)?(?:네티즌|독자|누리꾼)\s?(?:의견|댓글)\]?.*|의견\s?쓰기|댓글\s?(?:쓰기|달기|보기|작성|입력|\d+개)|로그인\s?(?:후|하고|하여).*|\d+\s?/\s?\d+\s?자?|"
     r"최신순|공감순|추천순|과거순|답글(?:\s?\d+)?|신고|등록|비밀번호|작성자|댓글\s?운영\s?원칙|"
     r"(?:댓글|의견)을?\s?(?:남겨|작성해|입력해)\s?주세요.*|첫\s?번째\s?댓글을.*|.*댓글이\s?없습니다.*)$"
 )
 BOARD = re.compile(
     r"^(?:.{0,20}\s)?(?:조회\s?수?|조회|추천|비추천|작성일|등록일|글쓴이|작성자|닉네임|게시판|이전글|다음글|목록|글\s?번호|번호)"
-    r"\s*[:：|]?\s*[\d,.\-: ]*$|(?:조회\s?수?\s?[:：]?\s?[\d,]+.*(?:추천|댓글|\d{4}[-./]))|^\[?[가-힣]{1,8}\s?/\s?[가-힣]{1,8}\]?$"
+    r"\s*[:：|]?\s*[\d,.\-: ]*$|(?:조회\s?수?\s?[:：]?\s?[\d,]+.*(?:추천|댓글|\d{4}[-./]))|^\[?[가-힣]{1,8}\s?/\s?[가-힣]{1,8}\]?$|"
+    r"^(?:이전\s?글|다음\s?글|윗\s?글|아랫\s?글)\s"
 )
 RELEASE = re.compile(
     r"^\s*(?:보\s?도\s?자\s?료|보도\s?(?:일시|시점|시간|참고\s?자료)|배포\s?(?:일시|일자|시간)|(?:배포\s?)?즉시\s?보도|엠바고|"
     r"담당\s?(?:부서|자|과|팀)|책임자|실무자|연\s?락\s?처|문\s?의(?:\s?처)?\s*[:：]|붙\s?임(?:\s?\d|\s?[:：])?|별\s?첨|"
-    r"참고\s?자료|사진\s?자료|총\s?\d+\s?매|\(?총\s?\d+\s?쪽\)?)"
+    r"참고\s?자료|사진\s?자료|총\s?\d+\s?매|\(?총\s?\d+\s?쪽\)?|<\s?붙\s?임\s?>|\[\s?붙\s?임\s?\]|"
+    r"(?:<\s?붙임\s?>\s*)?\d{1,2}\.\s.{2,60}\s\d\s?부\.?\s*$)"
 )
 CREDIT_WORDS = r"(?:촬영(?:기자)?|영상\s?(?:취재|편집|기자|제공)|그래픽|편집|CG|자료\s?(?:제공|화면)|화면\s?제공|구성|연출|취재\s?지원|" \
                r"글|사진|디자인|번역|진행|제작|출연)"
@@ -182,13 +197,23 @@ BROADCAST_MARKER = re.compile(
     r"◀\s?(?:앵커|리포트|기자|인터뷰|INT|SYN|녹취|현장음|브릿지|스탠드업|앵커\s?멘트)\s?▶|"
     r"(?:앵커|기자|리포트|앵커\s?멘트)\s?[:：)])"
 )
-SOUNDBITE_INLINE = re.compile(
-    r"^\s*[\[<〈]\s*(?:(?:인터뷰|녹취|현장음|SYN|INT)\s?[:：]?\s*)?(?P<who>[가-힣]{2,4}(?:\s?[가-힣]{2,4})?)\s?/\s?"
-    r"(?P<title>[^:：\]>〉/]{1,40}?)\s*[:：]\s*(?P<text>.+?)\s*[\]>〉]\s*$"
-)
+# Broadcast sound-bites: who speaks (a name, or only a role), their title, and their words.
+_WHO = r"[가-힣]{1,4}(?:\s?모\s?씨|\s?씨)?(?:\s[가-힣]{2,4})?"
+_BITE_TAG = r"(?:(?:인터뷰|녹취|현장음|SYN|INT|싱크)\s?[:：]?\s*)?"
+SOUNDBITES = [
+    # [홍길동 / 시민 : 너무 무서웠어요.]   [박 모 씨/주민 : …]   [목격자 : …]
+    re.compile(rf"^\s*[\[<〈【]\s*{_BITE_TAG}(?P<who>{_WHO})\s?(?:/\s?(?P<title>[^:：\]>〉】/]{{1,40}}?))?\s*[:：]\s*"
+               r"(?P<text>\S.*?)\s*[\]>〉】]\s*$"),
+    # 【 인터뷰 : 윤성호 / 남양주경찰서 여성청소년계장 】 ″…″   [인터뷰] 홍길동 / 시민 : "…"
+    re.compile(rf"^\s*[\[<〈【]\s*{_BITE_TAG}(?P<who>{_WHO})\s?/\s?(?P<title>[^:：\]>〉】]{{1,40}}?)\s*[\]>〉】]\s*[:：]?\s*"
+               r"(?P<text>[″\"“].+)$"),
+    # 박정호(목격자) : "펑 하는 소리가…"   박정호 / 목격자 : "…"
+    re.compile(rf"^\s*(?P<who>{_WHO})\s?(?:\((?P<title>[^)]{{1,30}})\)|/\s?(?P<title2>[^:：]{{1,30}}?))\s*[:：]\s*(?P<text>[″\"“].+[″\"”])\s*$"),
+]
 SOUNDBITE_HEAD = re.compile(
-    r"^\s*(?:[\[<〈]\s*(?:인터뷰|녹취|현장음|SYN|INT)\s*[\]>〉]\s*|◀\s?(?:인터뷰|INT|SYN|녹취)\s?▶\s*|▶\s?(?:인터뷰|녹취)\s*[:：]\s*)?"
-    r"[\[<〈]?\s*(?P<who>[가-힣]{2,4})\s?/\s?(?P<title>[^:：\]>〉/]{1,40}?)\s*[\]>〉]?\s*$"
+    r"^\s*(?:[\[<〈【]\s*(?:인터뷰|녹취|현장음|SYN|INT|싱크)\s*[:：]?\s*(?=[가-힣])|◀\s?(?:인터뷰|INT|SYN|녹취)\s?▶\s*|▶\s?(?:인터뷰|녹취)\s*[:：]\s*|"
+    r"[\[<〈【]\s*(?:인터뷰|녹취|현장음|SYN|INT)\s*[\]>〉】]\s*)?"
+    r"[\[<〈【]?\s*(?P<who>[가-힣]{2,4}(?:\s?모\s?씨)?)\s?/\s?(?P<title>[^:：\]>〉】/]{1,40}?)\s*[\]>〉】]?\s*$"
 )
 SIGNOFF = re.compile(
     r"^(?:지금까지\s?.{0,30}?\s?(?:에서)?\s?)?(?P<outlet>KBS|MBC|SBS|YTN|JTBC|MBN|TV조선|채널A|연합뉴스\s?TV|OBS|EBS|TBS|CBS|"
@@ -199,8 +224,11 @@ HANDOFF = re.compile(
     r"(?:(?:기자|특파원|리포터|캐스터|앵커)(?:가|이)\s?(?:자세히\s?|이어서\s?|계속해서\s?)?(?:보도|전|취재|정리|소개|분석)(?:합니다|했습니다|해\s?드립니다|해드립니다)|"
     r"(?:기자|특파원)(?:와|과|를|을)?\s?(?:함께\s?|현장\s?)?(?:자세히\s?|직접\s?)?(?:알아\s?보겠습니다|얘기\s?나눠\s?보겠습니다|이야기\s?나눠\s?보겠습니다|짚어\s?보겠습니다|연결해\s?보겠습니다|연결합니다)|"
     r"연결(?:합니다|해\s?보겠습니다|하겠습니다)|전해\s?(?:주시죠|주십시오|주세요)|(?:기자|특파원)\s?나와\s?(?:있습니다|계십니다)|"
-    r"(?:보도|취재)에\s?[가-힣]{2,4}\s?기자입니다)\.?\s*$"
+    r"(?:보도|취재)에\s?[가-힣]{2,4}\s?기자입니다|기자의\s?(?:보도|리포트)입니다|"
+    r"(?:기자|특파원)(?:가|이)\s?(?:현장을\s?|직접\s?)?(?:다녀왔습니다|만나봤습니다|만나\s?봤습니다|알아봤습니다|짚어봤습니다|취재했습니다))\.?\s*$"
 )
+REPORTER_SIGNOFF = re.compile(r"^(?:네,?\s?)?(?:지금까지\s?)?(?:[가-힣]{2,4}\s?)?(?:기자|특파원|캐스터)(?:였습니다|입니다|이었습니다)\.?\s*$")
+QUESTION_TO_REPORTER = re.compile(r"^[가-힣]{1,4}\s?(?:기자|특파원),\s?.+[?？]\s*$")
 CONTACT = re.compile(
     r"(?:제보|문의|구독|상담|신고|대표\s?전화|전화|연락|카카오톡|카톡|카카오|텔레그램|메일|이메일|팩스|FAX|Fax|Tel|TEL|☎|📞|✉)"
     r"|jebo|okjebo|@[\w.-]+\.(?:com|kr|net|co\.kr)"
@@ -211,7 +239,8 @@ FOOTER = re.compile(
     r"제휴\s?(?:문의|안내)|저작권\s?(?:정책|문의)|고충\s?처리|윤리\s?강령|편집\s?규약|주소\s?[:：]|\b(?:All|all)\s?[Rr]ights\b|"
     r"대표\s?이사|^\(?우\)?\s?\d{5}|[가-힣]+(?:시|도)\s[가-힣]+(?:구|군|시)\s[가-힣0-9]+(?:로|길|동)\s?\d)"
 )
-COPYRIGHT = re.compile(r"ⓒ|©|\([cC]\)|Copyright|copyright|COPYRIGHT|무단\s?(?:전재|복제|배포|게재)|재배포\s?금지|저작권자|AI\s?학습")
+COPYRIGHT = re.compile(r"ⓒ|©|\([cC]\)|Copyright|copyright|COPYRIGHT|무단\s?(?:전재|복제|배포|게재)|재배포\s?금지|저작권자|AI\s?학습|"
+                       r"[Aa]ll\s?[Rr]ights\s?[Rr]eserved|^\s*@\s?(?:19|20)\d{2}\s")
 COPYRIGHT_NOTICE = re.compile(r"무단\s?(?:전재|복제|배포|게재)|재배포|저작권자|[Aa]ll\s?[Rr]ights|AI\s?학습|Copyright|COPYRIGHT|copyright")
 CAPTION_START = re.compile(r"^\s*[▲△▽▼◀◁☞↑]")
 _CREDIT = r"[(\[<〈]\s*(?:{words})\s*{sep}\s*[^)\]>〉]{{0,40}}[)\]>〉]"
@@ -221,13 +250,15 @@ PHOTO_CREDIT = re.compile(_CREDIT.format(words="사진|그래픽|자료|영상|�
 _CREDIT_ALONE = _CREDIT.format(words="사진|그래픽|이미지|영상|자료\\s?사진|사진\\s?제공|일러스트|캡처|화면\\s?캡처", sep="[=:：]?")
 PHOTO_CREDIT_LINE = re.compile(
     rf"^\s*(?:{_CREDIT_ALONE}\s*)+$"
-    r"|^\s*(?:사진|그래픽|이미지|영상|자료\s?사진|사진\s?제공|일러스트)\s*[=:：/]\s*\S{1,20}(?:\s\S{1,20})?\s*$|^\s*[가-힣A-Za-z0-9]{1,12}\s?제공\s*$"
+    r"|^\s*(?:사진|그래픽|이미지|영상|자료\s?사진|사진\s?제공|일러스트)\s*[=:：/]\s*\S{1,20}(?:\s\S{1,20})?\s*$"
+    r"|^\s*[/]?\s*[가-힣A-Za-z0-9]{1,12}\s?(?:제공|자료\s?사진|DB)\s*$"
 )
 PHOTO_INLINE = re.compile(r"\s?[(\[]\s*(?:사진|사진\s?왼쪽|사진\s?오른쪽|작은\s?사진|오른쪽|왼쪽|가운데|앞줄\s?가운데|뒷줄\s?가운데)\s*[)\]]")
 CAPTION_LINE = re.compile(
     r"(?:^\s*(?:사진|그래픽|자료사진|이미지|사진\s?설명)\s*[=:/]|[(\[<]\s*(?:사진|그래픽|자료|출처|이미지|제공)\s*[=:][^)\]>]*[)\]>]\s*$|"
     r"\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*/\s*\S+(?:\s.*)?$|ⓒ\s?News1|\[[가-힣A-Za-z]+\s?(?:자료)?사진\]\s*$|"
-    r"/\s?(?:연합뉴스|뉴스1|뉴시스|뉴스핌|게티이미지|Getty\s?Images|AP|AFP|로이터|EPA|신화)\s*(?:코리아)?\s*$|"
+    r"/\s?(?:[A-Z]{1,5}|로이터|신화)?(?:=?\s?)?(?:연합뉴스|뉴스1|뉴시스|뉴스핌|게티이미지|Getty\s?Images|AP|AFP|로이터|EPA|신화|"
+    r"[가-힣A-Za-z]{1,12}\s?제공)\s*(?:코리아)?\s*$|"
     r"[(\[]\s*(?:게티이미지|Getty|AP|AFP|로이터|EPA|연합뉴스|뉴스1|뉴시스)[^)\]]{0,20}[)\]]\s*$)"
 )
 HASHTAGS = re.compile(r"^\s*#[^\s#]+(?:\s*#[^\s#]+)*\s*$")  # each # starts a tag: no backtracking
@@ -288,6 +319,13 @@ def _is_menu(s: str) -> bool:
     return bool(words) and len(s) <= 80 and all(w in MENU_WORDS for w in words)
 
 
+def _link_row(s: str) -> bool:
+    """A row of three or more short items between separators: a menu or a tool bar, not a sentence."""
+    items = [x for x in re.split(r"\s*[•|]\s*|\s+·\s+|\s+/\s+", s) if x.strip()]
+    return len(items) >= 3 and all(len(x) <= 12 and not SENTENCE_END.search(x) for x in items) \
+        and not re.search(r"\d{2,}", s)
+
+
 def _is_byline(s: str) -> bool:
     if SIGNATURE.match(s):
         return True
@@ -335,6 +373,8 @@ def _contact_line(s: str) -> bool:
 
 
 def _notice(s: str) -> bool:
+    if len(s) <= 160 and NOTICE_STRONG.search(s):
+        return True
     return len(s) <= 160 and bool(NOTICE.search(s)) and not (len(s) > 60 and FULL_STOP.search(s) and "분류" not in s
                                                               and "브라우저" not in s and "언론사" not in s)
 
@@ -350,11 +390,11 @@ def _ad(s: str) -> bool:
 
 
 def _comment(s: str) -> bool:
-    return len(s) <= 60 and bool(COMMENT.match(s))
+    return len(s) <= 140 and bool(COMMENT.match(s)) and not (s[:1] not in "└ㄴ↳[(" and FULL_STOP.search(s) and len(s) > 60)
 
 
 def _board(s: str) -> bool:
-    return len(s) <= 100 and bool(BOARD.search(s)) and not SENTENCE_END.search(s)
+    return len(s) <= 120 and bool(BOARD.search(s)) and (not SENTENCE_END.search(s) or bool(re.match(r"(?:이전|다음|윗|아랫)\s?글", s)))
 
 
 # What a line is, wherever it stands: the first rule that matches decides. Content-like lines match none.
@@ -368,6 +408,8 @@ LINE_RULES: list[LineRule] = [
     LineRule("broadcast", "a broadcast credit (촬영기자:, 영상편집:, 그래픽:)", lambda s: len(s) <= 100 and bool(BROADCAST_CREDITS.match(s))),
     LineRule("broadcast", "a reporter's sign-off (… 뉴스 홍길동입니다)", lambda s: len(s) <= 80 and bool(SIGNOFF.match(s))),
     LineRule("broadcast", "an anchor's hand-off to the reporter", lambda s: len(s) <= 120 and bool(HANDOFF.search(s))),
+    LineRule("broadcast", "a reporter's sign-off (… 기자였습니다)", lambda s: bool(REPORTER_SIGNOFF.match(s))),
+    LineRule("broadcast", "the anchor's question to the reporter", lambda s: len(s) <= 150 and bool(QUESTION_TO_REPORTER.match(s))),
     LineRule("date", "a date line (입력, 수정, 승인, 송고 …)", DATE_LINE.match),
     LineRule("date", "a date and time alone", DATE_ONLY.match),
     LineRule("date", "a line of page details with the date and time", lambda s: len(s) <= 90 and bool(PAGE_DETAILS.search(s))
@@ -387,7 +429,9 @@ LINE_RULES: list[LineRule] = [
     LineRule("byline", "a spokesperson's sign-off (… 대변인 홍길동)", SPOKESPERSON.match),
     LineRule("contact", "an e-mail address alone", EMAIL_ONLY.match),
     LineRule("contact", "phone numbers or ids for tips", _contact_line),
-    LineRule("related", "a heading of related or most-read articles", lambda s: bool(RELATED_HEAD.match(_unbullet(s)))),
+    LineRule("related", "a heading of related or most-read articles", lambda s: _related_head(s)),
+    LineRule("related", "a list of other articles on one line (… ▶ … ▶ …)", lambda s: len(re.findall(r"[▶►·|]", s)) >= 2
+             and bool(RELATED_HEAD.match(_unbullet(re.split(r"\s*[▶►]\s*", s)[0]))) ),
     LineRule("related", "a related-article link (▶ …)", lambda s: bool(RELATED_ITEM.match(s)) and len(s) <= 100
              and not (FULL_STOP.search(s) and len(s) > 50)),
     LineRule("related", "a headline with a time stamp (a list of other articles)", _related_with_time),
@@ -396,11 +440,17 @@ LINE_RULES: list[LineRule] = [
     LineRule("board", "a forum's furniture (views, recommendations, poster)", _board),
     LineRule("menu", "a breadcrumb (홈 > 경제 > 금융)", lambda s: len(s) <= 80 and bool(BREADCRUMB.match(s)) and not SENTENCE_END.search(s)),
     LineRule("menu", "site navigation words", _is_menu),
+    LineRule("menu", "a row of short links (• … • … • …)", lambda s: _link_row(s)),
 ]
 
 # What the markup says of a line that the extractor did not keep as main content.
 ZONE_KINDS = {"nav": "menu", "related": "related", "comment": "comment", "ad": "ad", "share": "widget",
               "footer": "footer", "caption": "caption", "byline": "byline", "date": "date"}
+
+
+def _related_head(s: str) -> bool:
+    core = re.sub(r"^\s*[\[【<〈(]\s*|\s*[\]】>〉)]\s*$", "", _unbullet(s))
+    return bool(RELATED_HEAD.match(core))
 
 
 def line_kind(s: str) -> tuple[str, str] | None:
@@ -535,6 +585,7 @@ def _clean_title(title: str) -> str:
         if t2 == t:
             break
         t = t2
+    t = re.sub(r"^[^\s:]{2,12}\s?::\s?", "", t)  # "영남타임즈 :: 제목": the site's name before it
     # "제목 - 한국경제" / "제목 | 연합뉴스" / "제목 : 스포츠 : 새벽스포츠": the outlet's name after the headline
     for _ in range(3):
         t2 = re.sub(r"\s+[-|–—:]\s+[^\s|–—:-]{2,12}(?:\s?[^\s|–—:-]{1,12})?$", "", t) if re.search(r"\s[-|–—:]\s", t) else t
@@ -573,7 +624,8 @@ def _lead_like(s: str) -> bool:
 class _L:
     no: int
     text: str
-    zone: str
+    zone: str  # what the markup says of its block (Source.zones, without the main-content mark)
+    main: bool = False  # the article extractor kept it as main content
     kind: str | None = None
     rule: str = ""
     spoken: tuple[str, str] | None = None  # a sound-bite's (speaker, title)
@@ -583,20 +635,25 @@ class _L:
 def clean(source: Source, min_hangul: float = 0.3) -> Article:
     """Headline, metadata, body paragraphs and every line's class. Raises Rejected when no article is left."""
     raw = normalise(source.text).split("\n")
+    wide = _wide_rows(source.text)
     zones = list(source.zones) + [""] * (len(raw) - len(source.zones))
-    lines = [_L(i + 1, s, zones[i]) for i, s in enumerate(raw) if s]
+    lines = [_L(i + 1, s, zones[i].lstrip("*"), zones[i].startswith("*")) for i, s in enumerate(raw) if s]
     if not lines:
         raise Rejected("empty page")
     meta = _Meta(source)
 
     # 1. what each line is, wherever it stands
-    has_main = any(x.zone == "main" for x in lines)
+    has_main = any(x.main for x in lines)
     for x in lines:
         found = line_kind(x.text)
         if found:
             x.kind, x.rule = found
-        elif has_main and x.zone not in ("main", "") and x.zone in ZONE_KINDS:
+        elif _zone_decides(x, has_main):
             x.kind, x.rule = ZONE_KINDS[x.zone], f"the page's markup: a {x.zone} block"
+        elif x.no in wide:
+            x.kind, x.rule = wide[x.no]
+        elif x.zone == "caption?" and len(x.text) < 150 and (CAPTION_GRAMMAR.search(x.text) or not SENTENCE_END.search(x.text)):
+            x.kind, x.rule = "caption", "under a photo, reading like a caption"
     _captions_after_credits(lines)
     _sound_bites(lines)
 
@@ -657,6 +714,43 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
     )
 
 
+def _wide_rows(text: str) -> dict[int, tuple[str, str]]:
+    """Lines laid out as cells far apart (`미디어 > 지역언론          제1287호 2004년 6월 23일`, `소개  입학  교육`):
+    page furniture when every cell is furniture, or when they are three or more short words."""
+    out = {}
+    for no, line in enumerate(unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        line = line.replace("\u3000", "  ").replace("\u00a0", " ")
+        cells = [c.strip() for c in re.split(r"\s{2,}|\t", line) if c.strip()]
+        if len(cells) < 2 or len(line) > 200:
+            continue
+        kinds = [line_kind(c) or _date_cell(c) for c in cells]
+        if all(kinds):
+            out[no] = (kinds[0][0], f"a row of page furniture ({', '.join(sorted({k[0] for k in kinds}))})")
+        elif len(cells) >= 3 and all(len(c) <= 8 and not re.search(r"\d|[.!?]$", c) for c in cells):
+            out[no] = ("menu", "a row of short links spaced apart")
+    return out
+
+
+def _date_cell(c: str) -> tuple[str, str] | None:
+    """A cell that only dates the page: `제1287호 2004년 6월 23일`, `2004.6.23`."""
+    if len(c) <= 30 and DATE_IN_LINE.search(c) and not SENTENCE_END.search(c):
+        return "date", "a date"
+    return None
+
+
+def _zone_decides(x: _L, has_main: bool) -> bool:
+    """Whether the markup's word on a line's block decides its class: a caption block always; navigation,
+    comments, ads and footers unless the line is a full sentence of the main content; related lists, share
+    bars, bylines and dates where the extractor left the line out of the main content."""
+    if x.zone not in ZONE_KINDS:
+        return False
+    if x.zone == "caption":
+        return True
+    if x.zone in ("nav", "comment", "ad", "footer"):
+        return not (x.main and _lead_like(x.text))
+    return has_main and not x.main
+
+
 def _no_body(lines: list[_L], min_hangul: float) -> Rejected:
     text = " ".join(x.text for x in lines)
     ratio = hangul_ratio(text)
@@ -680,7 +774,8 @@ def _find_title(lines: list[_L], given: str | None) -> tuple[str | None, int | N
     line before the lead that reads like one. None where the page has no headline line."""
     if given:
         t = _clean_title(given)
-        if len(t) >= 4 and HANGUL.search(t) and not (FULL_STOP.search(t) and len(t) > 80):
+        # a site's name (한빛과학신문) or a lead given as the title is not one
+        if len(t) >= 4 and " " in t and HANGUL.search(t) and not (FULL_STOP.search(t) and len(t) > 80):
             key = _squash(t)
             for i, x in enumerate(lines[:80]):
                 if x.kind in (None, "tag", "menu", "caption") and key and (
@@ -689,15 +784,46 @@ def _find_title(lines: list[_L], given: str | None) -> tuple[str | None, int | N
                     x.kind, x.rule = "headline", "the headline (as the page's metadata names it)"
                     return t, i
             return t, None
+    # a line that reads like a headline right above the page's date or byline, among the first lines
+    seen = 0
+    for i, x in enumerate(lines[:40]):
+        if x.kind is not None:
+            continue
+        if seen >= 5 or (len(x.text) >= 80 and _lead_like(x.text)):
+            break
+        seen += 1
+        if _headline_like(x.text) and _above_the_details(lines, i):
+            for y in lines[:i]:
+                if y.kind is None:
+                    y.kind, y.rule = "header", "above the headline"
+            x.kind, x.rule = "headline", "a line that reads like a headline, above the date or byline"
+            return _clean_title(x.text), i
+    # else the first line that reads like one, before the lead
     for i, x in enumerate(lines[:40]):
         if x.kind is not None:
             continue
         if _lead_like(x.text):
             return None, None  # the page opens with its lead: no headline line
         if _headline_like(x.text):
+            nxt = next((y for y in lines[i + 1:i + 3] if y.kind not in ("widget", "tag")), None)
+            if nxt is not None and nxt.kind == "menu":
+                x.kind, x.rule = "header", "a site's name above its menu"
+                continue
             x.kind, x.rule = "headline", "the first line that reads like a headline"
             return _clean_title(x.text), i
     return None, None
+
+
+def _above_the_details(lines: list[_L], i: int) -> bool:
+    """Whether the date or byline of the page follows line i, with at most a deck or tools between."""
+    for y in lines[i + 1:i + 5]:
+        if y.kind in ("date", "byline", "board"):
+            return True
+        if y.kind is None and not _headline_like(y.text):
+            return False
+        if y.kind in ("menu", "related"):
+            return False
+    return False
 
 
 def _body_start(lines: list[_L], t_at: int | None, has_main: bool) -> int | None:
@@ -706,17 +832,16 @@ def _body_start(lines: list[_L], t_at: int | None, has_main: bool) -> int | None
         x = lines[i]
         if x.kind is not None:
             continue
-        if has_main and x.zone != "main":
-            if x.zone in ZONE_KINDS or not _lead_like(x.text):
-                continue
-        if _lead_like(x.text) or x.kind is None and has_main and x.zone == "main" and len(x.text) >= 20:
+        if has_main and not x.main and not _lead_like(x.text):
+            continue
+        if _lead_like(x.text) or x.kind is None and has_main and x.main and len(x.text) >= 20:
             while i > first and lines[i - 1].kind is None and lines[i - 1].no == lines[i].no - 1 \
                     and CONTINUES.search(lines[i - 1].text):
                 i -= 1  # the lead's first words, wrapped onto the line before
             return i
     # no line reads like a lead: the first content line after the headline, if any
     for i in range(first, len(lines)):
-        if lines[i].kind is None and (not has_main or lines[i].zone == "main") and len(lines[i].text) >= 10:
+        if lines[i].kind is None and (not has_main or lines[i].main) and len(lines[i].text) >= 10:
             return i
     return None
 
@@ -734,6 +859,8 @@ def _body_end(lines: list[_L], start: int, has_main: bool) -> int:
         x = lines[i]
         if x.kind in HARD_END and not (x.kind == "copyright" and not COPYRIGHT_NOTICE.search(x.text)):
             break
+        if x.kind == "date" and "송고" in x.text and i > start:
+            break  # a wire story's filing stamp closes it
         if x.kind == "related" and RELATED_HEAD.match(_unbullet(x.text)):
             # the list runs to the next line that reads as article text; the article resumes only with a
             # full sentence that no rule claims
@@ -747,7 +874,7 @@ def _body_end(lines: list[_L], start: int, has_main: bool) -> int:
             i = j
             continue
         if x.kind is None:
-            if has_main and x.zone != "main" and not _lead_like(x.text):
+            if has_main and not x.main and not _lead_like(x.text):
                 i += 1
                 continue
             last_content = i
@@ -766,15 +893,25 @@ def _inside_body(body: list[_L], title: str | None, has_main: bool) -> None:
         if key and _squash(_clean_title(s)) == key:
             x.kind, x.rule = "repeated", "the headline printed again"
             continue
-        if has_main and x.zone != "main" and not _lead_like(s):
+        if has_main and not x.main and not _lead_like(s):
             x.kind, x.rule = "after-end", "outside the article's main content (the page's markup)"
             continue
-        if BULLET.match(s) and not SUBHEAD_MARK.match(s):
+        if x.spoken:
+            continue
+        if SUBHEAD_MARK.match(s):  # □ …: a statement or a figure is body, a title is a heading
+            if FULL_STOP.search(s) or re.search(r"[함음됨임][.]?\s*$|\d", s):
+                continue
+            x.kind, x.rule = "subhead", "a heading marked □/■/◆ without a statement or a figure"
+            continue
+        if BULLET.match(s):
             if _carries_facts(s):
                 continue  # a bullet with a figure or a statement: body
             x.kind, x.rule = "subhead", "a short bullet heading without a figure or a statement"
             continue
-        if SENTENCE_END.search(s) or _carries_facts(s) and re.search(r"\d", s) and not SUBHEAD_MARK.match(s):
+        if BRACKETED.match(s) and len(s) <= 60 and not FULL_STOP.search(s):
+            x.kind, x.rule = "subhead", "a heading in brackets (a table's or a section's title)"
+            continue
+        if SENTENCE_END.search(s) or _carries_facts(s) and re.search(r"\d", s):
             continue
         nxt = body[k + 1] if k + 1 < len(body) else None
         wrapped = (len(s) >= 25 or CONTINUES.search(s)) and nxt is not None and nxt.no == x.no + 1 and nxt.kind is None
@@ -823,25 +960,47 @@ def _captions_after_credits(lines: list[_L]) -> None:
 def _sound_bites(lines: list[_L]) -> None:
     """[홍길동 / 시민 : 너무 무서웠어요.] is body (the words) with a speaker; a speaker line on its own
     ([인터뷰] 홍길동 / 시민) gives the speaker of the line after it."""
-    pending: tuple[str, str] | None = None
+    pending: tuple[str | None, str | None] | None = None
     for x in lines:
-        m = SOUNDBITE_INLINE.match(x.text)
-        if m and x.kind in (None, "broadcast"):
+        m = next((p.match(x.text) for p in SOUNDBITES if p.match(x.text)), None)
+        if m and x.kind in (None, "broadcast", "comment", "board") and len(m.group("text")) >= 4:
+            g = m.groupdict()
             x.kind, x.rule = None, ""
-            x.spoken = (m.group("who").strip(), m.group("title").strip())
-            x.cut = (x.text[:m.start("text")], x.text[m.end("text"):])
+            x.spoken = _speaker(g["who"].strip(), (g.get("title") or g.get("title2") or "").strip() or None)
+            a, b = m.start("text"), m.end("text")
+            q = _quoted(x.text[a:b])
+            x.cut = (x.text[:a + q], x.text[b - q:])
             pending = None
             continue
         if x.kind is None and pending is not None:
             x.spoken = pending
+            q = _quoted(x.text)
+            if q:
+                x.cut = (x.text[:q], x.text[len(x.text) - q:])
             pending = None
             continue
         m = SOUNDBITE_HEAD.match(x.text)
         if m and (x.kind in (None, "broadcast", "board")) and re.search(r"[\[<〈◀▶/]", x.text) and len(x.text) <= 60:
             x.kind, x.rule = "broadcast", "a sound-bite's speaker (their words follow)"
-            pending = (m.group("who"), m.group("title").strip())
+            pending = _speaker(m.group("who"), m.group("title").strip())
         elif x.kind is None:
             pending = None
+
+
+def _speaker(who: str, title: str | None) -> tuple[str | None, str | None]:
+    """(speaker, title) of a sound-bite: [목격자 : …] names a role, not a person."""
+    person = bool(re.fullmatch(r"[가-힣]{2,4}", who) and who[0] in SURNAMES) or "모" in who or who.endswith("씨")
+    if title is None and not person:
+        return None, who
+    return who, title
+
+
+def _quoted(text: str) -> int:
+    """1 if `text` is wholly inside one pair of quote marks (the sound-bite's own), else 0."""
+    pairs = {"″": "″", '"': '"', "“": "”", "'": "'"}
+    if len(text) >= 3 and text[0] in pairs and text[-1] == pairs[text[0]] and text.count(text[0]) <= (2 if text[0] in "″\"'" else 1):
+        return 1
+    return 0
 
 
 def _paragraphs(body: list[_L], meta: _Meta) -> tuple[list[str], list[Line], list[tuple[int, str | None, str | None]]]:
@@ -860,9 +1019,10 @@ def _paragraphs(body: list[_L], meta: _Meta) -> tuple[list[str], list[Line], lis
         prev = blocks[-1][-1]
         joins = (prev.no == x.no - 1 and not SENTENCE_END.search(prev.text) and not spoken
                  and not prev.spoken and not BULLET.match(x.text) and not DATELINE.match(x.text)
+                 and not (_row_like(prev.text) or _row_like(x.text))
                  and (len(prev.text) >= 25 or CONTINUES.search(prev.text)))
-        if joins:
-            blocks[-1].append(x)
+        if joins or (_open_quote(" ".join(y.text for y in blocks[-1])) and not spoken and not prev.spoken):
+            blocks[-1].append(x)  # a wrapped sentence, or a quote that goes on into the next paragraph
         else:
             blocks.append([x])
     paragraphs: list[str] = []
@@ -872,7 +1032,8 @@ def _paragraphs(body: list[_L], meta: _Meta) -> tuple[list[str], list[Line], lis
         if not block:
             continue
         first = block[0]
-        par = " ".join(x.text for x in block)
+        # a bullet's mark is layout, not text: the line's words are the body
+        par = " ".join([BULLET_MARK.sub("", first.text, count=1)] + [x.text for x in block[1:]])
         spoken = first.spoken
         cut = first.cut
         if cut:
@@ -909,6 +1070,16 @@ def _paragraphs(body: list[_L], meta: _Meta) -> tuple[list[str], list[Line], lis
         elif par:
             cuts.append(Line(first.no, par, "noise", "no Korean text left"))
     return paragraphs, cuts, spoken_out
+
+
+def _row_like(s: str) -> bool:
+    """A row of a table flattened to text (`마포 하늘채 84가구 44,070건 524.64대 1`): numbers, no sentence."""
+    return len(re.findall(r"-?\d[\d,.]*", s)) >= 2 and not SENTENCE_END.search(s) and len(s) <= 120
+
+
+def _open_quote(s: str) -> bool:
+    """A quote opened and not closed: it closes in the next paragraph."""
+    return s.count("“") > s.count("”") or (s.count('"') % 2 == 1 and len(s) > 20)
 
 
 def _line_of(block: list[_L], part: str) -> int:

@@ -55,19 +55,21 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if declared:
-        enc = _KOREAN_CODECS.get(declared.lower().replace("-", "_"), declared)
-        try:
-            return data.decode(enc), enc
-        except (UnicodeDecodeError, LookupError):
-            pass
-    # Korean sites' legacy encoding first: charset detection guesses wrong on short CP949 texts.
+    # Korean sites' legacy encoding before a page's own label, which is often wrong (a CP949 page labelled
+    # ISO-8859-1 decodes without an error into nonsense), and before charset detection, which guesses
+    # wrong on short CP949 texts: the content decides.
     try:
         text = data.decode("cp949")
         if _hangul_share(text) >= 0.3:
             return text, "cp949"
     except UnicodeDecodeError:
         pass
+    if declared:
+        enc = _KOREAN_CODECS.get(declared.lower().replace("-", "_"), declared)
+        try:
+            return data.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -144,15 +146,15 @@ def read_source(path: Path, root: Path, max_bytes: int = 5_000_000) -> Source:
     if kind == "html":
         return _from_html(text, rel, encoding, digest)
     if kind == "markdown":
-        title, body, meta = _from_markdown(text)
-        return Source(rel, body, encoding, digest, kind, title=title, meta=meta)
+        title, body, meta, zones = _from_markdown(text)
+        return Source(rel, body, encoding, digest, kind, title=title, meta=meta, zones=zones)
     return Source(rel, text, encoding, digest, kind)
 
 
 def _from_html(html: str, rel: str, encoding: str, digest: str) -> Source:
     """Every visible line of the page, in order, each with what its markup says of it (`Source.zones`):
     the cleaning stage classifies them all, so that nothing the page shows is dropped unexplained.
-    The article extractor (trafilatura) marks the lines of the main content ("main")."""
+    The article extractor (trafilatura) marks the lines of the main content (a leading "*")."""
     import trafilatura
     from lxml import etree
 
@@ -179,7 +181,7 @@ def _from_html(html: str, rel: str, encoding: str, digest: str) -> Source:
     for text, zone in lines:
         key = _squash(text)
         if main and (key in main or (len(key) >= 12 and blob and key in blob)):
-            zone = "main"
+            zone = "*" + zone  # the extractor kept it as main content
         texts.append(text)
         zones.append(zone)
     if not any(t.strip() for t in texts):
@@ -320,18 +322,24 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
             for line in lines[1:end]:
                 m = re.match(r"^\s*([A-Za-z_]+)\s*:\s*(.*?)\s*$", line)
                 if m and m.group(1).lower() in _FRONT_KEYS and m.group(2):
-                    found.setdefault(_FRONT_KEYS[m.group(1).lower()], m.group(2).strip("'\""))
+                    value = m.group(2)
+                    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                        value = value[1:-1]  # a quoted YAML string; quotes inside it stay
+                    found.setdefault(_FRONT_KEYS[m.group(1).lower()], value)
             return found, end + 1
     return {}, 0
 
 
-def _from_markdown(text: str) -> tuple[str | None, str, Meta]:
-    """Plain text of a Markdown article, its title (front matter, else the first level-one heading) and
-    what its front matter says (address, date, author, outlet, section)."""
+def _from_markdown(text: str) -> tuple[str | None, str, Meta, tuple[str, ...]]:
+    """Plain text of a Markdown article, its title (front matter, else the first level-one heading), what
+    its front matter says (address, date, author, outlet, section), and a zone per line: "caption" for
+    the line under an image (or an italic line beside one)."""
     lines = text.splitlines()
     front, start = _front_matter(lines)
     title = front.get("title")
     out = [""] * start  # the front matter's lines stay as blank lines: line numbers keep pointing at the file
+    zones = [""] * start
+    after_image = False
     for line in lines[start:]:
         s = line.strip()
         m = re.match(r"^(#{1,6})\s+(.*?)\s*#*$", s)
@@ -339,17 +347,25 @@ def _from_markdown(text: str) -> tuple[str | None, str, Meta]:
             if title is None and len(m.group(1)) == 1:
                 title = _md_inline(m.group(2))  # the line stays: cleaning classifies it as the headline
             out.append(_md_inline(m.group(2)))
+            zones.append("")
+            after_image = False
             continue
+        image_only = bool(_MD_IMAGE.fullmatch(s))
+        italic = bool(re.fullmatch(r"([*_])[^*_].*[^*_\s]\1", s))
         s = re.sub(r"^>\s?", "", s)
         s = re.sub(r"^(?:[-*+]|\d+\.)\s+", "", s)
         if re.fullmatch(r"[-*_]{3,}", s):
             out.append("")
+            zones.append("")
             continue
-        out.append(_md_inline(s))
+        out.append(_md_inline(s[1:-1] if italic else s))
+        zones.append(("caption" if italic else "caption?") if s and after_image else "")
+        if s:
+            after_image = image_only
     url = front.get("url")
     meta = Meta(outlet=front.get("outlet"), author=front.get("author"), published=front.get("published"),
                 url=url if url and url.startswith(("http://", "https://")) else None, section=front.get("section"))
-    return title, "\n".join(out), meta
+    return title, "\n".join(out), meta, tuple(zones)
 
 
 def _md_inline(s: str) -> str:

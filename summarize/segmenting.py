@@ -18,7 +18,8 @@ __all__ = ["segment", "segment_analysed", "split_paragraph", "quote_spans"]
 
 _APOS_YEAR = re.compile(r"['‘’`]\d{2}(?:년|\b)")
 _PROTECT = re.compile(
-    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d+(?:\.\d+)+\.?|[A-Za-z]\.(?:[A-Za-z]\.)+"
+    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d+(?:\.\d+)+\.?|[A-Za-z]\.(?:[A-Za-z]\.)+|"
+    r"(?<![가-힣])[가-힣]\.[가-힣](?:\.[가-힣])*(?=[가-힣\s])"  # 시.군, 시.도, 읍.면.동: one word
 )
 _PARTICLE_START = re.compile(
     r"^(?:은|는|이|가|을|를|의|에|에서|에게|와|과|도|로|으로|만|까지|부터|처럼|보다|라고|이라고|고|며|라며|이라며|"

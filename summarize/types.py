@@ -31,9 +31,9 @@ class Source:
     kind: str  # "text", "markdown" or "html"
     title: str | None = None  # from HTML metadata or a Markdown heading
     meta: Meta = field(default_factory=Meta)
-    # For HTML: what the page's markup says of each line of `text` (see reading.ZONES): "main" for a
-    # line the article extractor kept, "nav", "related", "comment", "ad", "share", "footer", "caption",
-    # "byline", "date" from the element it stands in, "" where nothing is known. Empty for text files.
+    # What the page's markup says of each line of `text`: the block it stands in ("nav", "related",
+    # "comment", "ad", "share", "footer", "caption", "byline", "date"; "" where nothing is known), with a
+    # leading "*" where the article extractor kept the line as main content. Empty for text files.
     zones: tuple[str, ...] = ()
 
 

@@ -116,7 +116,7 @@ PAGES = [
     ("fact bullets of a press release are body",
      "보도자료\n코로나19 국내 발생 현황\n○ 신규 확진자 1,234명(국내 1,200명, 해외 34명)\n○ 사망자 12명, 위중증 150명\n"
      "담당 부서 감염병정책국 과장 홍길동 043-719-1234\n", "코로나19 국내 발생 현황",
-     ("○ 신규 확진자 1,234명(국내 1,200명, 해외 34명)", "○ 사망자 12명, 위중증 150명"), {}),
+     ("신규 확진자 1,234명(국내 1,200명, 해외 34명)", "사망자 12명, 위중증 150명"), {}),
     ("a lead after two photo credits is not a caption",
      f"정부, 성장률 전망 상향\n(사진=연합뉴스)\n(사진=연합뉴스)\n{PARA}\n", "정부, 성장률 전망 상향", (PARA,), {}),
     ("a caption under its credit is a caption",
@@ -204,6 +204,8 @@ def _every_line_accounted_for(page_text: str, article) -> list[str]:
     """Lines of the page that are neither in the body (less the parts cut, which are recorded) nor removed."""
     from summarize.cleaning import normalise
 
+    from summarize.cleaning import BULLET_MARK
+
     body = "".join("".join(p.split()) for p in article.paragraphs)
     cut = {c.no: "".join(c.text.split()) for c in article.cuts}
     by_no = {x.no: x for x in article.lines}
@@ -215,7 +217,7 @@ def _every_line_accounted_for(page_text: str, article) -> list[str]:
         if x is None:
             lost.append(f"{no}: not classified: {line}")
         elif x.kind == "body":
-            rest = "".join(line.split())
+            rest = "".join(BULLET_MARK.sub("", line, count=1).split())  # a bullet's mark is layout
             for c in [c for c in article.cuts if c.no == no]:
                 for piece in re.split(r"\s*…\s*", c.text):
                     rest = rest.replace("".join(piece.split()), "", 1)
