@@ -36,6 +36,13 @@ def f1(got: list[str], want: list[str]) -> float:
     return 2 * hit / (len(g) + len(w))
 
 
+def meta_ok(key: str, got, want) -> bool:
+    """A field as the gold has it; a date to the minute the gold gives (a page's own time zone may follow)."""
+    if key == "published" and got and want:
+        return got[:len(want)] == want
+    return (got or None) == (want or None)
+
+
 def evaluate(pages: Path, split: str, verbose: bool = False) -> dict:
     options = BriefOptions()
     rows = []
@@ -68,6 +75,8 @@ def evaluate(pages: Path, split: str, verbose: bool = False) -> dict:
                                   and gold["title"] is None),
             "leaked": leaked, "stray": stray, "f1": f1(sentences, gold["sentences"]),
             "missing": [s for s in gold["sentences"] if squash(s) not in {squash(x) for x in sentences}],
+            "meta": {k: (getattr(p.article.meta, k), gold["meta"].get(k)) for k in ("outlet", "author", "published", "url")
+                     if not meta_ok(k, getattr(p.article.meta, k), gold["meta"].get(k))},
             "extra": [s for s in sentences if squash(s) not in set(body)],
         })
     ok = [r for r in rows if "rejected" not in r]
@@ -82,6 +91,7 @@ def evaluate(pages: Path, split: str, verbose: bool = False) -> dict:
         "lead taken as title": sum(1 for r in ok if r["lead_as_title"]),
         "boilerplate strings leaked": sum(len(r["leaked"]) for r in ok),
         "figures from non-article lines": sum(len(r["stray"]) for r in ok),
+        "meta fields right": f"{sum(4 - len(r['meta']) for r in ok)}/{4 * len(ok)}",
         "sentence F1 (mean)": round(statistics.mean(r["f1"] for r in ok), 3) if ok else None,
         "prepare ms/article (median)": round(1000 * statistics.median(r["time"] for r in ok), 1) if ok else None,
     }
@@ -97,6 +107,7 @@ def evaluate(pages: Path, split: str, verbose: bool = False) -> dict:
             problems += [f"stray figure {s}" for s in r["stray"]]
             problems += [f"missing: {s[:70]}" for s in r["missing"]]
             problems += [f"extra:   {s[:70]}" for s in r["extra"]]
+            problems += [f"meta {k}: {got!r} != {want!r}" for k, (got, want) in r["meta"].items()]
             if problems:
                 print(f"-- {r['page']} (F1 {r['f1']:.2f})")
                 for x in problems:

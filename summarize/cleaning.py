@@ -144,7 +144,8 @@ TRAILING_DATE = re.compile(
 NOTICE_STRONG = re.compile(
     r"섹션으로\s?분류|브라우저|읽어주기|재생할\s?수\s?없|재생되지\s?않|제보(?:로|를)\s?(?:만들어|기다립)|구독하시겠|"
     r"AI가\s?(?:자동|생성|만든|요약)|요약문은|본문에서\s?확인|이\s?기사는\s?.{0,40}(?:지원을\s?받아|제공받아|협약|제휴)|"
-    r"기사\s?(?:원문|제휴)|무단\s?(?:캡처|녹화)|(?:시청자|독자)\s?여러분의\s?제보|앱에서\s?(?:보기|읽기)"
+    r"기사\s?(?:원문|제휴)|무단\s?(?:캡처|녹화)|(?:시청자|독자)\s?여러분의\s?제보|앱에서\s?(?:보기|읽기)|뉴스레터|받아\s?보세요|"
+    r"꼭\s?읽어야\s?할"
 )
 NOTICE = re.compile(
     r"(?:섹션으로\s?분류|섹션\s?(?:정보|분류)|언론사(?:에서|가|의)?\s?(?:선정|분류|구독|홈|편집|제공)|기사\s?제공|읽어주기\s?기능|"
@@ -164,7 +165,8 @@ RELATED_HEAD = re.compile(
     r"함께\s?(?:읽으면|볼만한|보면)\s?.*|더\s?많은\s?(?:기사|뉴스)|관련\s?기사\s?더보기|이런\s?기사\s?어때요)"
     r"\s*[>▶›»+]?\s*$"
 )
-RELATED_ITEM = re.compile(r"^\s*(?:[▶►▷☞→]\s*)?(?:\[?관련\s?(?:기사|뉴스)\]?\s*[:：]?)|^\s*[▶►▷☞]\s*\S")
+RELATED_ITEM = re.compile(r"^\s*(?:[▶►▷☞→]\s*)?(?:\[?관련\s?(?:기사|뉴스)\]?\s*[:：]?)|^\s*[▶►▷☞]\s*\S|"
+                          r"^\s*[◀▶◁▷]?\s*(?:이전|다음)\s?(?:기사|글)\s?[:：]")
 RANKED_ITEM = re.compile(r"^\s*(?:\d{1,2}|[①-⑳])\s*[.)]?\s+\S")
 AD = re.compile(
     r"(?:\bSALE\b|세일|환불\s?(?:보장|가능)|최저가|특가|할인\s?(?:쿠폰|혜택|이벤트|가|중)|\d+\s?%\s?(?:할인|OFF|off)|무료\s?(?:체험|상담|배송|증정)|"
@@ -198,7 +200,7 @@ BROADCAST_MARKER = re.compile(
     r"(?:앵커|기자|리포트|앵커\s?멘트)\s?[:：)])"
 )
 # Broadcast sound-bites: who speaks (a name, or only a role), their title, and their words.
-_WHO = r"[가-힣]{1,4}(?:\s?모\s?씨|\s?씨)?(?:\s[가-힣]{2,4})?"
+_WHO = r"(?!인터뷰|녹취|현장음|싱크|앵커|기자\b)[가-힣]{1,4}(?:\s?모\s?씨|\s?씨)?(?:\s[가-힣]{2,4})?"
 _BITE_TAG = r"(?:(?:인터뷰|녹취|현장음|SYN|INT|싱크)\s?[:：]?\s*)?"
 SOUNDBITES = [
     # [홍길동 / 시민 : 너무 무서웠어요.]   [박 모 씨/주민 : …]   [목격자 : …]
@@ -207,13 +209,16 @@ SOUNDBITES = [
     # 【 인터뷰 : 윤성호 / 남양주경찰서 여성청소년계장 】 ″…″   [인터뷰] 홍길동 / 시민 : "…"
     re.compile(rf"^\s*[\[<〈【]\s*{_BITE_TAG}(?P<who>{_WHO})\s?/\s?(?P<title>[^:：\]>〉】]{{1,40}}?)\s*[\]>〉】]\s*[:：]?\s*"
                r"(?P<text>[″\"“].+)$"),
-    # 박정호(목격자) : "펑 하는 소리가…"   박정호 / 목격자 : "…"
-    re.compile(rf"^\s*(?P<who>{_WHO})\s?(?:\((?P<title>[^)]{{1,30}})\)|/\s?(?P<title2>[^:：]{{1,30}}?))\s*[:：]\s*(?P<text>[″\"“].+[″\"”])\s*$"),
+    # 박정호(목격자) : "펑 하는 소리가…"   <인터뷰> 박정호 / 목격자 : "…"
+    re.compile(rf"^\s*(?:[\[<〈【]\s*(?:인터뷰|녹취|현장음|SYN|INT|싱크)\s*[\]>〉】]\s*)?(?P<who>{_WHO})\s?(?:\((?P<title>[^)]{{1,30}})\)|/\s?(?P<title2>[^:：]{{1,30}}?))\s*[:：]\s*(?P<text>[″\"“].+[″\"”])\s*$"),
 ]
+# A sound-bite's speaker on a line of its own (their words follow on the next line):
+# 【 인터뷰 : 윤성호 / 경찰서 계장 】  ◀INT▶ 김정숙/인근 주민  ◀SYN▶ 공장 관계자  [인터뷰] 홍길동 / 시민  [홍길동/시민]
+_TAG = r"(?:인터뷰|녹취|현장음|SYN|INT|싱크)"
 SOUNDBITE_HEAD = re.compile(
-    r"^\s*(?:[\[<〈【]\s*(?:인터뷰|녹취|현장음|SYN|INT|싱크)\s*[:：]?\s*(?=[가-힣])|◀\s?(?:인터뷰|INT|SYN|녹취)\s?▶\s*|▶\s?(?:인터뷰|녹취)\s*[:：]\s*|"
-    r"[\[<〈【]\s*(?:인터뷰|녹취|현장음|SYN|INT)\s*[\]>〉】]\s*)?"
-    r"[\[<〈【]?\s*(?P<who>[가-힣]{2,4}(?:\s?모\s?씨)?)\s?/\s?(?P<title>[^:：\]>〉】/]{1,40}?)\s*[\]>〉】]?\s*$"
+    rf"^\s*(?:[\[<〈【]\s*{_TAG}\s*[:：]\s*(?P<a>[^\]>〉】]{{2,40}}?)\s*[\]>〉】]|◀\s?{_TAG}\s?▶\s*(?P<b>[^\[\]]{{2,40}}?)|"
+    rf"▶\s?{_TAG}\s*[:：]\s*(?P<c>.{{2,40}}?)|[\[<〈【]\s*{_TAG}\s*[\]>〉】]\s*(?P<d>.{{2,40}}?)|"
+    r"[\[<〈【]\s*(?P<e>[가-힣]{2,4}(?:\s?모\s?씨)?\s?/\s?[^:：\]>〉】/]{1,40}?)\s*[\]>〉】])\s*$"
 )
 SIGNOFF = re.compile(
     r"^(?:지금까지\s?.{0,30}?\s?(?:에서)?\s?)?(?P<outlet>KBS|MBC|SBS|YTN|JTBC|MBN|TV조선|채널A|연합뉴스\s?TV|OBS|EBS|TBS|CBS|"
@@ -242,7 +247,7 @@ FOOTER = re.compile(
 COPYRIGHT = re.compile(r"ⓒ|©|\([cC]\)|Copyright|copyright|COPYRIGHT|무단\s?(?:전재|복제|배포|게재)|재배포\s?금지|저작권자|AI\s?학습|"
                        r"[Aa]ll\s?[Rr]ights\s?[Rr]eserved|^\s*@\s?(?:19|20)\d{2}\s")
 COPYRIGHT_NOTICE = re.compile(r"무단\s?(?:전재|복제|배포|게재)|재배포|저작권자|[Aa]ll\s?[Rr]ights|AI\s?학습|Copyright|COPYRIGHT|copyright")
-CAPTION_START = re.compile(r"^\s*[▲△▽▼◀◁☞↑]")
+CAPTION_START = re.compile(r"^\s*(?:[▲△▽▼☞↑]|[◀◁](?!\s?(?:INT|SYN|인터뷰|녹취|앵커|리포트|기자|이전|다음)))")
 _CREDIT = r"[(\[<〈]\s*(?:{words})\s*{sep}\s*[^)\]>〉]{{0,40}}[)\]>〉]"
 # (사진=연합뉴스) inside a line; [사진 = 연합뉴스] on a line of its own
 PHOTO_CREDIT = re.compile(_CREDIT.format(words="사진|그래픽|자료|영상|출처|제공|이미지|사진\\s?제공|자료\\s?사진|일러스트|캡처|화면\\s?캡처",
@@ -258,7 +263,7 @@ CAPTION_LINE = re.compile(
     r"(?:^\s*(?:사진|그래픽|자료사진|이미지|사진\s?설명)\s*[=:/]|[(\[<]\s*(?:사진|그래픽|자료|출처|이미지|제공)\s*[=:][^)\]>]*[)\]>]\s*$|"
     r"\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*/\s*\S+(?:\s.*)?$|ⓒ\s?News1|\[[가-힣A-Za-z]+\s?(?:자료)?사진\]\s*$|"
     r"/\s?(?:[A-Z]{1,5}|로이터|신화)?(?:=?\s?)?(?:연합뉴스|뉴스1|뉴시스|뉴스핌|게티이미지|Getty\s?Images|AP|AFP|로이터|EPA|신화|"
-    r"[가-힣A-Za-z]{1,12}\s?제공)\s*(?:코리아)?\s*$|"
+    r"[가-힣A-Za-z]{1,12}\s?(?:제공|그래픽|사진))\s*(?:코리아)?\s*$|"
     r"[(\[]\s*(?:게티이미지|Getty|AP|AFP|로이터|EPA|연합뉴스|뉴스1|뉴시스)[^)\]]{0,20}[)\]]\s*$)"
 )
 HASHTAGS = re.compile(r"^\s*#[^\s#]+(?:\s*#[^\s#]+)*\s*$")  # each # starts a tag: no backtracking
@@ -305,6 +310,11 @@ def _squash(s: str) -> str:
 
 
 def _is_widget(s: str) -> bool:
+    buttons = re.findall(r"[\[<(]\s*([^\]>)]{1,8}?)\s*[\]>)]", s)
+    if buttons and all(b in WIDGETS or b in ("창닫기", "닫기", "인쇄", "프린트", "목록", "이메일", "메일") for b in buttons):
+        rest = re.sub(r"[\[<(]\s*[^\]>)]{1,8}?\s*[\]>)]", "", s).split()
+        if len(rest) <= 1:
+            return True
     u = _unbullet(s)
     if u in WIDGETS or s in WIDGETS:
         return True
@@ -327,12 +337,14 @@ def _link_row(s: str) -> bool:
 
 
 def _is_byline(s: str) -> bool:
-    if SIGNATURE.match(s):
+    m = SIGNATURE.match(s)
+    if m and _person(m.group("names")):
         return True
     if len(s) > 100 or (SENTENCE_END.search(s) and not DATE_IN_LINE.search(s) and not EMAIL.search(s)):
         return False
     m = BYLINE.search(s)
-    return bool(m and (EMAIL.search(s) or DATE_IN_LINE.search(s) or len(s) < 40 or "|" in s or "입력" in s))
+    return bool(m and _person(m.group("names")) and (EMAIL.search(s) or DATE_IN_LINE.search(s) or len(s) < 40 or "|" in s
+                                                     or "입력" in s))
 
 
 def _sentence_like(s: str) -> bool:
@@ -353,6 +365,8 @@ class LineRule:
 
 
 def _caption_line(s: str) -> bool:
+    if re.match(r"^\s*\d{1,2}\s?/\s?\d{1,2}\s+[가-힣]", s) and not FULL_STOP.search(s) and len(s) <= 120:
+        return True  # a photo gallery's counter and caption: 3/4 결승선 통과 장면
     return bool((CAPTION_START.match(s) and not re.match(r"^\s*▶", s)) or
                 (CAPTION_LINE.search(s) and not s.startswith(("“", '"'))))
 
@@ -436,7 +450,7 @@ LINE_RULES: list[LineRule] = [
              and not (FULL_STOP.search(s) and len(s) > 50)),
     LineRule("related", "a headline with a time stamp (a list of other articles)", _related_with_time),
     LineRule("release", "a press release's furniture (release time, contacts, attachments)", lambda s: len(s) <= 120
-             and bool(RELEASE.match(s)) and not FULL_STOP.search(s)),
+             and bool(RELEASE.match(s)) and (not FULL_STOP.search(s) or bool(re.search(r"\d\s?부\.?\s*$|^\s*[<\[]?\s*붙\s?임", s)))),
     LineRule("board", "a forum's furniture (views, recommendations, poster)", _board),
     LineRule("menu", "a breadcrumb (홈 > 경제 > 금융)", lambda s: len(s) <= 80 and bool(BREADCRUMB.match(s)) and not SENTENCE_END.search(s)),
     LineRule("menu", "site navigation words", _is_menu),
@@ -834,6 +848,8 @@ def _body_start(lines: list[_L], t_at: int | None, has_main: bool) -> int | None
             continue
         if has_main and not x.main and not _lead_like(x.text):
             continue
+        if t_at is not None and i <= t_at + 3 and _headline_like(x.text) and _above_the_details(lines, i):
+            continue  # a deck between the headline and the page's date or byline
         if _lead_like(x.text) or x.kind is None and has_main and x.main and len(x.text) >= 20:
             while i > first and lines[i - 1].kind is None and lines[i - 1].no == lines[i].no - 1 \
                     and CONTINUES.search(lines[i - 1].text):
@@ -861,7 +877,7 @@ def _body_end(lines: list[_L], start: int, has_main: bool) -> int:
             break
         if x.kind == "date" and "송고" in x.text and i > start:
             break  # a wire story's filing stamp closes it
-        if x.kind == "related" and RELATED_HEAD.match(_unbullet(x.text)):
+        if x.kind == "related" and _related_head(x.text):
             # the list runs to the next line that reads as article text; the article resumes only with a
             # full sentence that no rule claims
             j = i + 1
@@ -874,7 +890,7 @@ def _body_end(lines: list[_L], start: int, has_main: bool) -> int:
             i = j
             continue
         if x.kind is None:
-            if has_main and not x.main and not _lead_like(x.text):
+            if has_main and not x.main and not _lead_like(x.text) and not (_row_like(x.text) and x.zone == ""):
                 i += 1
                 continue
             last_content = i
@@ -893,13 +909,13 @@ def _inside_body(body: list[_L], title: str | None, has_main: bool) -> None:
         if key and _squash(_clean_title(s)) == key:
             x.kind, x.rule = "repeated", "the headline printed again"
             continue
-        if has_main and not x.main and not _lead_like(s):
+        if has_main and not x.main and not _lead_like(s) and not _row_like(s):
             x.kind, x.rule = "after-end", "outside the article's main content (the page's markup)"
             continue
         if x.spoken:
             continue
-        if SUBHEAD_MARK.match(s):  # □ …: a statement or a figure is body, a title is a heading
-            if FULL_STOP.search(s) or re.search(r"[함음됨임][.]?\s*$|\d", s):
+        if SUBHEAD_MARK.match(s):  # □ …: a statement (or, in a release, a figure) is body; a title is a heading
+            if FULL_STOP.search(s) or re.search(r"[함음됨임][.]?\s*$", s) or (s.lstrip()[0] in "□■" and re.search(r"\d", s)):
                 continue
             x.kind, x.rule = "subhead", "a heading marked □/■/◆ without a statement or a figure"
             continue
@@ -907,6 +923,9 @@ def _inside_body(body: list[_L], title: str | None, has_main: bool) -> None:
             if _carries_facts(s):
                 continue  # a bullet with a figure or a statement: body
             x.kind, x.rule = "subhead", "a short bullet heading without a figure or a statement"
+            continue
+        if re.search(r"[(\[]\s*단위\s?[:：]", s) and not FULL_STOP.search(s):
+            x.kind, x.rule = "subhead", "a table's title (with its unit)"
             continue
         if BRACKETED.match(s) and len(s) <= 60 and not FULL_STOP.search(s):
             x.kind, x.rule = "subhead", "a heading in brackets (a table's or a section's title)"
@@ -980,9 +999,11 @@ def _sound_bites(lines: list[_L]) -> None:
             pending = None
             continue
         m = SOUNDBITE_HEAD.match(x.text)
-        if m and (x.kind in (None, "broadcast", "board")) and re.search(r"[\[<〈◀▶/]", x.text) and len(x.text) <= 60:
+        if m and len(x.text) <= 70:
             x.kind, x.rule = "broadcast", "a sound-bite's speaker (their words follow)"
-            pending = _speaker(m.group("who"), m.group("title").strip())
+            head = next(v for v in m.groupdict().values() if v).strip()
+            who, _, title = head.partition("/")
+            pending = _speaker(who.strip(), title.strip() or None)
         elif x.kind is None:
             pending = None
 
@@ -1145,7 +1166,10 @@ class _Meta:
                 self.url = u.group().rstrip(".,)")
 
     def result(self) -> Meta:
-        outlet = self.outlet_dateline or self.outlet_line or self.outlet_meta or self.outlet_copyright
+        site = self.outlet_meta
+        if site and re.fullmatch(r"[\w.-]+\.[a-z]{2,}", site) and self.outlet_copyright:
+            site = self.outlet_copyright  # techhanbit.co.kr: the copyright line names the paper
+        outlet = self.outlet_dateline or self.outlet_line or site or self.outlet_copyright
         if outlet and (len(outlet) > 30 or (self.title and (outlet in self.title or self.title in outlet))):
             outlet = self.outlet_copyright if outlet != self.outlet_copyright else None
         published = None
