@@ -87,7 +87,7 @@ URL = re.compile(r"https?://\S+|www\.\S+")
 PHONE = re.compile(r"(?<![\d.])(?:\(?0\d{1,2}\)?[-.)\s]?\d{3,4}[-.\s]\d{4}|1[5-9]\d{2}-\d{4}|\d{3,4}-\d{4})(?![\d.])")
 DATE_IN_LINE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-./년]\s*(?P<m>\d{1,2})\s*[-./월]\s*(?P<d>\d{1,2})\s*일?\.?"
-    r"(?:\s*(?:\(\S\)|[월화수목금토일]요일)?\s*(?:(?P<ap>오전|오후|AM|PM|am|pm)\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+    r"(?:\s*(?:\(\S\)|[월화수목금토일]요일)?\s*\(?\s*(?:(?P<ap>오전|오후|AM|PM|am|pm)\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?\)?)?"
 )
 # A sentence's end: a period after Hangul, 다/요/죠/까, or a press release's nominal end (…함, …임, …됨).
 SENTENCE_END = re.compile(r"(?:[.!?。]|[다요죠까][.!?]?|[함음됨임][.]?)[\"'”’」』)\]″]*\s*$")
@@ -221,8 +221,8 @@ SOUNDBITE_HEAD = re.compile(
     r"[\[<〈【]\s*(?P<e>[가-힣]{2,4}(?:\s?모\s?씨)?\s?/\s?[^:：\]>〉】/]{1,40}?)\s*[\]>〉】])\s*$"
 )
 SIGNOFF = re.compile(
-    r"^(?:지금까지\s?.{0,30}?\s?(?:에서)?\s?)?(?P<outlet>KBS|MBC|SBS|YTN|JTBC|MBN|TV조선|채널A|연합뉴스\s?TV|OBS|EBS|TBS|CBS|"
-    r"[가-힣A-Z]{1,6}\s?방송|[가-힣A-Z]{2,8})\s?(?:뉴스|NEWS)?\s?(?P<name>[가-힣]{2,4})(?:\s?기자)?\s?(?:\[[^\]]*\])?\s?"
+    r"^(?:지금까지\s?(?:.{0,30}?에서\s?)?)?(?P<outlet>KBS|MBC|SBS|YTN|JTBC|MBN|TV조선|채널A|연합뉴스\s?TV|OBS|EBS|TBS|CBS|"
+    r"[가-힣A-Z]{1,6}\s?방송|[A-Z]{2,6}|[가-힣]{2,8}(?=\s?(?:뉴스|NEWS)))\s?(?:뉴스|NEWS)?\s?(?P<name>[가-힣]{2,4}?)(?:\s?기자)?\s?(?:\[[^\]]*\])?\s?"
     r"(?:입니다|였습니다|이었습니다)\.?\s*$"
 )
 HANDOFF = re.compile(
@@ -232,7 +232,8 @@ HANDOFF = re.compile(
     r"(?:보도|취재)에\s?[가-힣]{2,4}\s?기자입니다|기자의\s?(?:보도|리포트)입니다|"
     r"(?:기자|특파원)(?:가|이)\s?(?:현장을\s?|직접\s?)?(?:다녀왔습니다|만나봤습니다|만나\s?봤습니다|알아봤습니다|짚어봤습니다|취재했습니다))\.?\s*$"
 )
-REPORTER_SIGNOFF = re.compile(r"^(?:네,?\s?)?(?:지금까지\s?)?(?:[가-힣]{2,4}\s?)?(?:기자|특파원|캐스터)(?:였습니다|입니다|이었습니다)\.?\s*$")
+REPORTER_SIGNOFF = re.compile(r"^(?:네,?\s?)?(?:지금까지\s?)?(?:[가-힣]{2,4}\s?)?(?:기자|특파원|캐스터)(?:였습니다|입니다|이었습니다)\.?\s*$|"
+                              r"^지금까지\s?.{1,20}?(?:였습니다|이었습니다)\.?\s*$")
 QUESTION_TO_REPORTER = re.compile(r"^[가-힣]{1,4}\s?(?:기자|특파원),\s?.+[?？]\s*$")
 CONTACT = re.compile(
     r"(?:제보|문의|구독|상담|신고|대표\s?전화|전화|연락|카카오톡|카톡|카카오|텔레그램|메일|이메일|팩스|FAX|Fax|Tel|TEL|☎|📞|✉)"
@@ -282,6 +283,12 @@ TRAILING_SIGNATURE = re.compile(
 AGENCIES = {"연합뉴스", "뉴시스", "뉴스1", "뉴스핌", "연합인포맥스", "노컷뉴스", "newsis", "NEWSIS", "News1", "Yonhap", "AP", "AFP",
             "로이터", "신화", "교도", "EPA", "UPI", "블룸버그", "AP연합뉴스", "공동취재단", "사진공동취재단"}
 PORTALS = {"NAVER", "네이버", "네이버 뉴스", "Daum", "다음", "다음뉴스", "네이트", "nate", "NATE", "줌", "ZUM", "MSN", "Google", "구글"}
+OUTLET_SUFFIX = re.compile(r"(?:일보|신문|뉴스|타임스|타임즈|경제|방송|저널|매일|데일리|닷컴|미디어|TV|보|포스트|헤럴드|투데이|위클리|신보|"
+                           r"연구원|기술원|대학교|협회|재단|공사|공단|News|news|NEWS|Times|Daily|Post|Herald)$")
+# Words that stand where a name would, before 기자: not names
+NOT_NAMES = {"기자명", "기자", "작성자", "글쓴이", "사진", "영상", "편집", "취재", "지역", "지역신문", "신문", "방송", "온라인", "인터넷",
+             "수습", "인턴", "객원", "선임", "전문", "정치부", "경제부", "사회부", "문화부", "체육부", "사진부", "국제부"}
+DOUBLE_SURNAMES = {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방", "어금", "망절"}
 # The common Korean surnames: a reporter's name starts with one.
 SURNAMES = set("김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예봉경사부나")
 
@@ -443,14 +450,16 @@ LINE_RULES: list[LineRule] = [
     LineRule("byline", "a spokesperson's sign-off (… 대변인 홍길동)", SPOKESPERSON.match),
     LineRule("contact", "an e-mail address alone", EMAIL_ONLY.match),
     LineRule("contact", "phone numbers or ids for tips", _contact_line),
+    LineRule("release", "a press release's furniture (release time, contacts, attachments)", lambda s: len(s) <= 120
+             and bool(RELEASE.match(s)) and (not FULL_STOP.search(s) or bool(re.search(r"\d\s?부\.?\s*$|^\s*[<\[]?\s*붙\s?임", s)))),
+    LineRule("date", "a stamp of the outlet and the date in brackets", lambda s: len(s) <= 50 and bool(
+        re.fullmatch(r"\s*[\[(【]\s*[가-힣A-Za-z0-9 ]{0,20}\s*(?:19|20)\d{2}[-./]\s?\d{1,2}[-./]\s?\d{1,2}.{0,12}[\])】]\s*", s))),
     LineRule("related", "a heading of related or most-read articles", lambda s: _related_head(s)),
     LineRule("related", "a list of other articles on one line (… ▶ … ▶ …)", lambda s: len(re.findall(r"[▶►·|]", s)) >= 2
              and bool(RELATED_HEAD.match(_unbullet(re.split(r"\s*[▶►]\s*", s)[0]))) ),
     LineRule("related", "a related-article link (▶ …)", lambda s: bool(RELATED_ITEM.match(s)) and len(s) <= 100
              and not (FULL_STOP.search(s) and len(s) > 50)),
     LineRule("related", "a headline with a time stamp (a list of other articles)", _related_with_time),
-    LineRule("release", "a press release's furniture (release time, contacts, attachments)", lambda s: len(s) <= 120
-             and bool(RELEASE.match(s)) and (not FULL_STOP.search(s) or bool(re.search(r"\d\s?부\.?\s*$|^\s*[<\[]?\s*붙\s?임", s)))),
     LineRule("board", "a forum's furniture (views, recommendations, poster)", _board),
     LineRule("menu", "a breadcrumb (홈 > 경제 > 금융)", lambda s: len(s) <= 80 and bool(BREADCRUMB.match(s)) and not SENTENCE_END.search(s)),
     LineRule("menu", "site navigation words", _is_menu),
@@ -503,7 +512,8 @@ def _person(names: str | None) -> str | None:
     if not names:
         return None
     parts = [p for p in re.split(r"\s?[·,ㆍ]\s?|\s", names.strip()) if p]
-    people = [p for p in parts if re.fullmatch(r"[가-힣]{2,4}", p) and p[0] in SURNAMES and p not in AGENCIES]
+    people = [p for p in parts if p not in AGENCIES and p not in NOT_NAMES and (
+        re.fullmatch(r"[가-힣]{2,3}", p) and p[0] in SURNAMES or re.fullmatch(r"[가-힣]{4}", p) and p[:2] in DOUBLE_SURNAMES)]
     return " ".join(people) if people else None
 
 
@@ -537,10 +547,15 @@ def _author_of(line: str) -> str | None:
 
 def _outlet_of_copyright(line: str) -> str | None:
     m = re.search(r"(?:ⓒ|©|Copyright|COPYRIGHT|copyright|\([cC]\)|@(?=\s?(?:19|20)\d{2}\s)|저작권자\s?(?:ⓒ|©|\([cC]\))?)\s*(?:ⓒ|©|\([cC]\))?\s*"
-                  r"(?P<o>[^<>\[\]]*?)\s*(?:무단|All\s?rights|all\s?rights|ALL\s?RIGHTS|$|[>\]]|,\s*(?:무단|All))", line)
+                  r"(?P<o>[^<>\[\]]*?)\s*(?:무단|(?i:all\s?rights)|$|[>\]]|,\s*(?:무단|(?i:all)))", line)
     if not m:
         return None
-    o = re.sub(r"(?:^|\s)(?:19|20)\d{2}(?:\s?[-~]\s?(?:19|20)?\d{2,4})?(?=\s|$|[.,])", " ", m.group("o"))
+    o = m.group("o").replace("@", " ")
+    o = re.split(r"\s+[·|]\s+", o)[0]  # ⓒ KBS · 기사 무단 전재…
+    if "&" in o:  # 동서경제 & dongseo.co.kr: the name, not the address
+        parts = [x.strip() for x in o.split("&") if x.strip() and not re.fullmatch(r"(?:www\.)?[\w.-]+\.[a-z]{2,}", x.strip())]
+        o = parts[0] if parts else o
+    o = re.sub(r"(?:^|\s)(?:19|20)\d{2}(?:\s?[-~]\s?(?:19|20)?\d{2,4})?(?=\s|$|[.,])", " ", o)
     o = o.strip(" .,@|:-")
     if "," in o or len(o.split()) > 2:  # "경제를 보는 눈, 세계를 보는 창 아시아경제": the slogan's last word
         o = re.split(r"[,\s]+", o)[-1]
@@ -586,7 +601,10 @@ def _bracket_outlet(b: str | None) -> str | None:
     if "=" in b:
         left, right = (x.strip() for x in b.split("=", 1))
         if re.search(REPORTER_TITLES, right):
-            return left or None  # [헤럴드경제=홍길동 기자]
+            rest = re.sub(rf"\s*{_REPORTER}.*$", "", right).strip()
+            if rest:
+                return rest  # [도쿄=한빛일보 박준영 특파원]
+            return left if OUTLET_SUFFIX.search(left) else None  # [헤럴드경제=홍길동 기자], not [런던=정유진 특파원]
         return right or None  # (서울=연합뉴스)
     b = re.sub(rf"\s*{_REPORTER}.*$", "", b).strip()
     return b or None
@@ -659,13 +677,11 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
     # 1. what each line is, wherever it stands
     has_main = any(x.main for x in lines)
     for x in lines:
-        found = line_kind(x.text)
+        found = wide.get(x.no) or line_kind(x.text)
         if found:
             x.kind, x.rule = found
         elif _zone_decides(x, has_main):
             x.kind, x.rule = ZONE_KINDS[x.zone], f"the page's markup: a {x.zone} block"
-        elif x.no in wide:
-            x.kind, x.rule = wide[x.no]
         elif x.zone == "caption?" and len(x.text) < 150 and (CAPTION_GRAMMAR.search(x.text) or not SENTENCE_END.search(x.text)):
             x.kind, x.rule = "caption", "under a photo, reading like a caption"
     _captions_after_credits(lines)
@@ -1124,6 +1140,7 @@ class _Meta:
         self.outlet_dateline: str | None = None
         self.outlet_line: str | None = None  # a byline bracket, a sign-off, a "기사 제공" notice
         self.outlet_copyright: str | None = None
+        self.masthead: str | None = None  # the site's name printed at the top of the page
         self.dates: list[tuple[int, str]] = []  # (preference, date)
 
     def dateline(self, outlet: str | None, author: str | None) -> None:
@@ -1136,17 +1153,30 @@ class _Meta:
 
     def take(self, x: _L) -> None:
         s = x.text
-        if x.kind in ("byline", "broadcast", "date", "header", "deck", "menu", "board", "release", "after-end", "contact"):
-            if x.kind in ("byline", "broadcast"):
+        if x.kind in ("header", "menu", "widget") and self.masthead is None and x.no <= 3:
+            name = re.sub(r"[\[<(]\s*[^\]>)]{1,8}?\s*[\]>)]", "", s).strip()  # 한빛과학신문 [인쇄] [창닫기]
+            name = re.sub(r"^[A-Z]{2,6}\s+(?=[가-힣])", "", name)  # KHIST 한빛과학기술원
+            if re.fullmatch(r"[가-힣A-Za-z0-9]{3,12}", name) and OUTLET_SUFFIX.search(name) and name not in PORTALS \
+                    and name not in MENU_WORDS:
+                self.masthead = name
+        if x.kind in ("byline", "broadcast", "date", "header", "deck", "menu", "board", "release", "contact", "widget", "notice",
+                      "headline"):
+            if x.kind in ("byline", "broadcast", "date", "board", "header") and (x.kind in ("byline", "broadcast")
+                                                                                or BYLINE.search(s)):
                 self.author = self.author or _author_of(s)
+                om = SPOKESPERSON.match(s)
+                if om:
+                    self.outlet_line = self.outlet_line or om.group("org").strip()
+            if x.kind in ("byline", "broadcast"):
                 bm = re.match(rf"^\s*[\[【(]\s*(?P<o>[^\]】)=]+?)\s+(?P<names>{_NAMES})\s?{REPORTER_TITLES}", s)
                 if bm and _person(bm.group("names")):
                     self.outlet_line = self.outlet_line or bm.group("o")
                 sm = SIGNOFF.match(s)
                 if sm:
                     self.outlet_line = self.outlet_line or re.sub(r"\s", "", sm.group("outlet"))
-            if x.kind in ("date", "byline", "header", "board", "release", "deck") or DATE_LINE.match(s):
-                d = _date_of(s)
+            if x.kind in ("date", "byline", "header", "board", "release", "deck", "widget", "notice", "headline") \
+                    or DATE_LINE.match(s):
+                d = _date_of(s) if x.kind != "headline" or re.search(r"\d:\d\d", s) else None
                 if d:
                     first = re.search(r"입력|기사입력|송고|등록|게재|작성|발행|승인", s)
                     later = re.search(r"수정|업데이트", s)
@@ -1160,18 +1190,22 @@ class _Meta:
             m = re.search(r"기사\s?제공\s*[:：]?\s*(?P<o>[가-힣A-Za-z0-9]{2,12})|(?P<o2>[가-힣A-Za-z0-9]{2,12})\s?제공$", s)
             if m:
                 self.outlet_line = self.outlet_line or m.group("o") or m.group("o2")
-        if x.kind == "link" and not self.url:
+        if x.kind == "release" and "보도자료" in s.replace(" ", ""):
+            om = re.search(r"([가-힣]{2,12}(?:부|청|처|원|위원회|공사|공단|재단|시|도|군|구|본부|센터))(?:\s|$)", s.replace("보도자료", " "))
+            if om:
+                self.outlet_line = self.outlet_line or om.group(1)
+        if x.kind not in ("body", None) and not self.url:
             u = URL.search(s)
-            if u:
+            if u and (x.kind == "link" or re.search(r"(?:기사\s?)?주소|출처|원문|URL|url|링크", s[:u.start()])):
                 self.url = u.group().rstrip(".,)")
 
     def result(self) -> Meta:
         site = self.outlet_meta
-        if site and re.fullmatch(r"[\w.-]+\.[a-z]{2,}", site) and self.outlet_copyright:
-            site = self.outlet_copyright  # techhanbit.co.kr: the copyright line names the paper
-        outlet = self.outlet_dateline or self.outlet_line or site or self.outlet_copyright
-        if outlet and (len(outlet) > 30 or (self.title and (outlet in self.title or self.title in outlet))):
-            outlet = self.outlet_copyright if outlet != self.outlet_copyright else None
+        if site and re.fullmatch(r"[\w.-]+\.[a-z]{2,}", site):
+            site = None  # techhanbit.co.kr: the page's own name for itself says more
+        if site and (len(site) > 30 or (self.title and (site in self.title or self.title in site))):
+            site = None  # an extractor's guess that is really the headline
+        outlet = self.outlet_dateline or self.outlet_line or site or self.masthead or self.outlet_copyright
         published = None
         if self.dates:
             published = min(self.dates, key=lambda p: p[0])[1]
@@ -1185,5 +1219,7 @@ class _Meta:
 def _tidy(s: str | None) -> str | None:
     if s is None:
         return None
-    s = s.strip(" .,|")
+    s = re.sub(r"^(?:by|By|BY)\s+", "", s.strip())
+    s = re.sub(r"\s*\((?:www\.)?[\w.-]+\.[a-z]{2,}\)\s*$", "", s)  # 무비타임즈(www.movietimes.co.kr)
+    s = s.strip(" .,|·&")
     return s or None

@@ -306,7 +306,7 @@ _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__)(.+?)\1")
 
 
-_FRONT_KEYS = {"title": "title", "url": "url", "link": "url", "source": "url", "canonical": "url",
+_FRONT_KEYS = {"title": "title", "url": "url", "link": "url", "source": "source", "canonical": "url",
                "source_url": "url", "date": "published", "published": "published", "author": "author",
                "outlet": "outlet", "site": "outlet", "publisher": "outlet", "section": "section",
                "category": "section"}
@@ -362,8 +362,13 @@ def _from_markdown(text: str) -> tuple[str | None, str, Meta, tuple[str, ...]]:
         zones.append(("caption" if italic else "caption?") if s and after_image else "")
         if s:
             after_image = image_only
-    url = front.get("url")
-    meta = Meta(outlet=front.get("outlet"), author=front.get("author"), published=front.get("published"),
+    source = front.get("source")  # a web address, or the outlet's name
+    url = front.get("url") or (source if source and source.startswith(("http://", "https://")) else None)
+    outlet = front.get("outlet") or (source if source and not source.startswith(("http://", "https://")) else None)
+    published = front.get("published")
+    if published and re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?", published):
+        published = published.replace(" ", "T")
+    meta = Meta(outlet=outlet, author=front.get("author"), published=published,
                 url=url if url and url.startswith(("http://", "https://")) else None, section=front.get("section"))
     return title, "\n".join(out), meta, tuple(zones)
 
