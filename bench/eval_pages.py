@@ -59,7 +59,7 @@ def evaluate(pages: Path, split: str, verbose: bool = False) -> dict:
         elapsed = time.perf_counter() - t0
         sentences = [s.ko for s in p.sentences]
         body = [squash(s) for s in gold["sentences"]]
-        visible = "\n".join([p.article.title or ""] + sentences + [f.text for f in p.figures] + [q.ko for q in p.quotes])
+        visible = " ¦ ".join([p.article.title or ""] + sentences + [f.text for f in p.figures] + [q.ko for q in p.quotes])
         leaked = [b for b in gold["boilerplate"] if squash(b) in squash(visible)]
         stray = []
         for f in p.figures:
@@ -75,8 +75,8 @@ def evaluate(pages: Path, split: str, verbose: bool = False) -> dict:
                                   and gold["title"] is None),
             "leaked": leaked, "stray": stray, "f1": f1(sentences, gold["sentences"]),
             "missing": [s for s in gold["sentences"] if squash(s) not in {squash(x) for x in sentences}],
-            "meta": {k: (getattr(p.article.meta, k), gold["meta"].get(k)) for k in ("outlet", "author", "published", "url")
-                     if not meta_ok(k, getattr(p.article.meta, k), gold["meta"].get(k))},
+            "meta": {k: (getattr(p.article.meta, k, None), gold["meta"].get(k)) for k in ("outlet", "author", "published", "url")
+                     if not meta_ok(k, getattr(p.article.meta, k, None), gold["meta"].get(k))},
             "extra": [s for s in sentences if squash(s) not in set(body)],
         })
     ok = [r for r in rows if "rejected" not in r]

@@ -124,9 +124,9 @@ MENU_WORDS = {
     "회원가입", "검색", "메뉴", "닫기", "Daum", "NAVER", "네이버", "다음", "뉴스홈", "섹션", "야구", "축구", "농구", "배구", "골프",
     "육상", "e스포츠", "해외축구", "해외야구", "KBO", "K리그", "MLB", "여행", "푸드", "자동차", "테크", "엔터", "TV", "라디오",
     "기자", "기자페이지", "이전", "더보기", "MY", "마이", "구독", "알림", "설정", "뉴스레터", "지면보기", "PDF", "e신문",
-    "마이페이지", "신문보기", "지면", "오늘의신문", "생활/문화", "IT/과학", "경제/산업", "정치/사회", "게시판", "커뮤니티", "소개",
+    "마이페이지", "신문보기", "지면", "오늘의신문", "생활/문화", "경제/산업", "정치/사회", "게시판", "커뮤니티", "소개",
     "공지사항", "자료실", "뉴스데스크", "뉴스투데이", "뉴스룸", "8뉴스", "뉴스9", "뉴스광장", "다시보기", "편성표", "라이브", "LIVE",
-    "VOD", "쇼츠", "프로그램", "TOP뉴스", "단독", "기획·연재", "전체보기", "입학", "교육", "연구", "캠퍼스", "소식", "학교소식",
+    "VOD", "쇼츠", "프로그램", "TOP뉴스", "단독", "기획·연재", "전체보기", "입학", "연구", "캠퍼스", "소식", "학교소식",
 }
 BREADCRUMB = re.compile(r"^\s*[^\s.>›»]+(?:\s?[^\s.>›»]+)?(?:\s*[>›»]\s*[^\s>›»|]+(?:\s[^\s>›»|]+)?){1,4}\s*$")
 DATE_LINE = re.compile(
@@ -165,7 +165,8 @@ RELATED_HEAD = re.compile(
     r"함께\s?(?:읽으면|볼만한|보면)\s?.*|더\s?많은\s?(?:기사|뉴스)|관련\s?기사\s?더보기|이런\s?기사\s?어때요)"
     r"\s*[>▶›»+]?\s*$"
 )
-RELATED_ITEM = re.compile(r"^\s*(?:[▶►▷☞→]\s*)?(?:\[?관련\s?(?:기사|뉴스)\]?\s*[:：]?)|^\s*[▶►▷☞]\s*\S|"
+RELATED_ITEM = re.compile(r"^\s*(?:[▶►▷☞→]\s*)?(?:\[?관련\s?(?:기사|뉴스)\]?\s*[:：]?)|"
+                          r"^\s*[▶►▷☞].*(?:기사|뉴스|바로가기|클릭|보기|더보기|다운|구독|영상|포토)|"
                           r"^\s*[◀▶◁▷]?\s*(?:이전|다음)\s?(?:기사|글)\s?[:：]")
 RANKED_ITEM = re.compile(r"^\s*(?:\d{1,2}|[①-⑳])\s*[.)]?\s+\S")
 AD = re.compile(
@@ -209,6 +210,9 @@ SOUNDBITES = [
     # 【 인터뷰 : 윤성호 / 남양주경찰서 여성청소년계장 】 ″…″   [인터뷰] 홍길동 / 시민 : "…"
     re.compile(rf"^\s*[\[<〈【]\s*{_BITE_TAG}(?P<who>{_WHO})\s?/\s?(?P<title>[^:：\]>〉】]{{1,40}}?)\s*[\]>〉】]\s*[:：]?\s*"
                r"(?P<text>[″\"“].+)$"),
+    # 여수 주민 : "바람 소리가…"  (a role, quoted)
+    re.compile(r"^\s*(?:[\[<〈【]\s*(?:인터뷰|녹취|현장음|SYN|INT|싱크)\s*[\]>〉】]\s*)?(?P<who>[가-힣][가-힣 ]{1,14}?)\s?[:：]\s*"
+               r"(?P<text>[″\"“][^″\"“”]{4,}[″\"”])\s*$"),
     # 박정호(목격자) : "펑 하는 소리가…"   <인터뷰> 박정호 / 목격자 : "…"
     re.compile(rf"^\s*(?:[\[<〈【]\s*(?:인터뷰|녹취|현장음|SYN|INT|싱크)\s*[\]>〉】]\s*)?(?P<who>{_WHO})\s?(?:\((?P<title>[^)]{{1,30}})\)|/\s?(?P<title2>[^:：]{{1,30}}?))\s*[:：]\s*(?P<text>[″\"“].+[″\"”])\s*$"),
 ]
@@ -909,7 +913,11 @@ def _body_end(lines: list[_L], start: int, has_main: bool) -> int:
             if has_main and not x.main and not _lead_like(x.text) and not (_row_like(x.text) and x.zone == ""):
                 i += 1
                 continue
-            last_content = i
+            if not (re.match(r"^\s*[▶►▷☞]", x.text) and not FULL_STOP.search(x.text)):
+                last_content = i  # a trailing run of ▶ links after the last paragraph is not the article's
+        elif x.kind in ("byline", "contact") and (EMAIL.search(x.text) and (SIGNATURE.match(x.text) or EMAIL_ONLY.match(x.text))) \
+                and i > start:
+            break  # the reporter's signature with an e-mail closes the article
         i += 1
     return last_content + 1
 
@@ -983,7 +991,13 @@ def _captions_after_credits(lines: list[_L]) -> None:
     caption if it reads like one (a scene: …하고 있다, …모습). After two credits in a row (photos without
     captions) the next line is left alone: it is often the lead."""
     for k, x in enumerate(lines[:-1]):
-        if x.kind != "credit" or (k > 0 and lines[k - 1].kind == "credit"):
+        if x.kind != "credit":
+            continue
+        prev = lines[k - 1] if k > 0 else None
+        if prev is not None and prev.kind is None and prev.no >= x.no - 2 and len(prev.text) < 150 \
+                and CAPTION_GRAMMAR.search(prev.text) and not DATELINE.match(prev.text) and not re.search(r"[“\"]", prev.text):
+            prev.kind, prev.rule = "caption", f"a caption above the photo credit on line {x.no}"
+        if k > 0 and lines[k - 1].kind == "credit":
             continue
         nxt = lines[k + 1]
         s = nxt.text

@@ -110,9 +110,16 @@ PAGES = [
     ("no headline after a menu and a date line", f"정치 경제 사회\n입력 | 2022-09-07 15:02\n\n{PARA}\n{PARA2}\n", None,
      (PARA, PARA2), {"published": "2022-09-07T15:02"}),
     ("a board label is not a headline", f"기사/뉴스\n조회 1,024 | 추천 3\n{PARA}\n", None, (PARA,), {}),
-    ("a sign-off byline near the top takes nothing above it",
-     f"성장률 전망 2.5%로 상향\n\n{PARA}\n홍길동 기자 hong@example.com\n{PARA2}\n", "성장률 전망 2.5%로 상향",
+    ("a byline below the top takes nothing above it",
+     f"성장률 전망 2.5%로 상향\n\n{PARA}\n홍길동 기자\n{PARA2}\n", "성장률 전망 2.5%로 상향",
      (PARA, PARA2), {"author": "홍길동"}),
+    ("a signature with an e-mail closes the article: a reader's comment after it is not the article",
+     f"성장률 전망 2.5%로 상향\n\n{PARA}\n홍길동 기자 hong@example.com\n\n이번엔 정말 오를까요? 다들 어떻게 보세요?\n",
+     "성장률 전망 2.5%로 상향", (PARA,), {"author": "홍길동"}),
+    ("fact bullets with ▶ inside the article, a list of ▶ links after it",
+     f"지질 검사 기준 발표\n{PARA}\n진단 기준은 다음과 같다.\n▶ 총콜레스테롤 240 이상\n▶ 중성지방 200 이상\n{PARA2}\n"
+     "▶ 콜레스테롤 낮추는 식단 5가지\n▶ 운동 30분의 효과\n", "지질 검사 기준 발표",
+     (PARA, "진단 기준은 다음과 같다.", "총콜레스테롤 240 이상", "중성지방 200 이상", PARA2), {}),
     ("fact bullets of a press release are body",
      "보도자료\n코로나19 국내 발생 현황\n○ 신규 확진자 1,234명(국내 1,200명, 해외 34명)\n○ 사망자 12명, 위중증 150명\n"
      "담당 부서 감염병정책국 과장 홍길동 043-719-1234\n", "코로나19 국내 발생 현황",
@@ -202,9 +209,7 @@ def test_hashtags_do_not_backtrack():
 
 def _every_line_accounted_for(page_text: str, article) -> list[str]:
     """Lines of the page that are neither in the body (less the parts cut, which are recorded) nor removed."""
-    from summarize.cleaning import normalise
-
-    from summarize.cleaning import BULLET_MARK
+    from summarize.cleaning import BULLET_MARK, normalise
 
     body = "".join("".join(p.split()) for p in article.paragraphs)
     cut = {c.no: "".join(c.text.split()) for c in article.cuts}

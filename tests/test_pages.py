@@ -51,7 +51,7 @@ def test_dev_page_title_body_and_no_boilerplate(name, dev_prepared):
     assert (p.article.title or None) == g["title"]
     sentences = [s.ko for s in p.sentences]
     assert f1(sentences, g["sentences"]) >= 0.95, set(map(squash, sentences)) ^ set(map(squash, g["sentences"]))
-    visible = squash("\n".join([p.article.title or ""] + sentences + [f.text for f in p.figures] + [q.ko for q in p.quotes]))
+    visible = squash(" ¦ ".join([p.article.title or ""] + sentences + [f.text for f in p.figures] + [q.ko for q in p.quotes]))
     assert [b for b in g["boilerplate"] if squash(b) in visible] == []
     body = [squash(s) for s in g["sentences"]]
     for f in p.figures:  # no figure from a line that is not the article's
