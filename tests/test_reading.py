@@ -72,7 +72,7 @@ def test_html_goes_through_the_extractor_with_metadata(tmp_path):
     # every visible line, in order, each with what the markup says of it
     lines = dict(zip(src.text.split("\n"), src.zones, strict=True))
     assert lines["홈 정치 경제 사회"] == "nav" and lines["회사소개 개인정보처리방침"] == "footer"
-    assert lines["소비자물가 상승률은 2.8%를 기록해 두 달 연속 둔화했다고 통계청이 밝혔다."] == "main"
+    assert lines["소비자물가 상승률은 2.8%를 기록해 두 달 연속 둔화했다고 통계청이 밝혔다."] == "*"  # main content
     assert src.meta.outlet == "한빛일보" and src.meta.published == "2024-03-05T10:00:00+09:00"
     assert src.title.startswith("기사 제목")
 
