@@ -328,15 +328,18 @@ def models_convert(model, revision, cache_dir, device, compute_type, force, verb
     """Convert a model for the CTranslate2 backend (done once, then cached beside the HF cache)."""
     spec, options = _model_command(model, revision, cache_dir, verbose)
     options = options.replace(device=device, compute_type=compute_type)
-    from .model import BackendUnavailable, convert, ct2_target, weight_type
+    from .model import BackendUnavailable, convert, ct2_root, ct2_target, weight_type
 
     try:
-        _, ctype = ct2_target(options)
+        _, ctype = ct2_target(options, ready=spec.backend == "ct2")
         folder, converted = convert(spec, options, force=force, quantization=weight_type(ctype))
     except (SummarizeError, BackendUnavailable) as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(EXIT_FAILED)
-    click.echo(f"{'converted' if converted else 'already converted'}: {folder}")
+    if ct2_root(options) not in folder.parents:  # the model itself: a ready CTranslate2 one
+        click.echo(f"a ready CTranslate2 model, nothing to convert: {folder}")
+    else:
+        click.echo(f"{'converted' if converted else 'already converted'}: {folder}")
 
 
 if __name__ == "__main__":  # pragma: no cover

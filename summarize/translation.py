@@ -43,6 +43,7 @@ class ModelSpec:
     id: str  # hub id, or the folder's absolute path
     local: bool
     warning: str | None = None  # a caveat every brief must carry (a non-commercial licence)
+    backend: str | None = None  # "ct2": known to be a ready CTranslate2 model, which only that backend runs
 
 
 NON_COMMERCIAL = "CC-BY-NC 4.0: non-commercial use only"
@@ -96,6 +97,11 @@ class Translator(ABC):
         """English for each batch in turn: a backend may work on the next batch while it hands one back."""
         for texts in batches:
             yield self.translate_batch(texts)
+
+    def unknown_pieces(self, texts: list[str]) -> tuple[int, int]:
+        """How many of the texts' source pieces the model's vocabulary lacks (they reach it as its unknown
+        token), and how many pieces there are, special tokens left out; (0, 0) where it cannot tell."""
+        return 0, 0
 
 
 def load_translator(spec: ModelSpec, options) -> Translator:
