@@ -48,7 +48,8 @@ def main() -> None:
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the briefs (X.md, X.json), run.json and the run state.")
 @click.option("--model", "-m", envvar="SUMMARIZE_MODEL", metavar="ALIAS|HUB_ID|PATH",
-              help="Translation model: an alias (see `summarize models`), a hub id, or a local folder.")
+              help="Translation model: an alias (see `summarize models`), a hub id, or a local folder (default: "
+                   "quickmt; opus-mt with --backend transformers).")
 @click.option("--revision", envvar="SUMMARIZE_REVISION", help="Hub revision (branch, tag or commit) of the model.")
 @click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
               type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file.")
@@ -264,8 +265,8 @@ _revision_option = click.option("--revision", help="Hub revision (branch, tag or
 @models.command("list", context_settings=CONTEXT)
 @_cache_option
 def models_list(cache_dir=None):
-    """The model aliases, and which models are cached or converted."""
-    from .translation import DEFAULT_MODEL, MODELS
+    """The model aliases (backend, licence, download size), and which models are cached."""
+    from .translation import DEFAULT_MODEL, MODELS, TRANSFORMERS_DEFAULT
 
     cached = set()
     try:
@@ -274,13 +275,19 @@ def models_list(cache_dir=None):
         cached = {r.repo_id for r in scan_cache_dir(cache_dir).repos}
     except Exception:  # an empty or missing cache
         pass
-    for alias, (hub_id, description, warning) in MODELS.items():
-        mark = "cached" if hub_id in cached else "not cached"
-        extra = "; ".join(x for x in (description, warning, "default" if alias == DEFAULT_MODEL else None) if x)
-        click.echo(f"{alias:<16} {hub_id:<40} {mark:<11} {extra}")
-    others = sorted(cached - {hub_id for hub_id, _, _ in MODELS.values()})
+    row = "{:<15} {:<34} {:<9} {:<23} {:>8}  {}"
+    click.echo(row.format("alias", "model", "backend", "licence", "size", "cache").rstrip())
+    for alias, a in MODELS.items():
+        notes = [a.description, a.warning,
+                 "default" if alias == DEFAULT_MODEL else None,
+                 "default with --backend transformers" if alias == TRANSFORMERS_DEFAULT else None]
+        backend = "ct2 only" if a.backend == "ct2" else "both"
+        mark = "cached" if a.hub_id in cached else "not cached"
+        click.echo(row.format(alias, a.hub_id, backend, a.licence, a.size, mark))
+        click.echo(f"{'':<16}{'; '.join(n for n in notes if n)}")
+    others = sorted(cached - {a.hub_id for a in MODELS.values()})
     for hub_id in others:
-        click.echo(f"{'':<16} {hub_id:<40} {'cached':<11}")
+        click.echo(row.format("", hub_id, "", "", "", "cached"))
 
 
 def _model_command(name, revision, cache_dir, verbose):

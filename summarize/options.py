@@ -56,7 +56,7 @@ class SlackOptions:
 class BriefOptions:
     """Everything a run can be told. The fields are the keys of the config file's tables."""
 
-    model: str = "opus-mt-tc-big"  # alias, hub id or local folder
+    model: str | None = None  # alias, hub id or local folder; None: quickmt, or opus-mt with the transformers backend
     revision: str | None = None  # hub revision (branch, tag or commit); None is the default branch
     cache_dir: str | None = None  # Hugging Face cache folder; None is the normal HF cache
     offline: bool = False  # never reach the hub, only the cache or a local folder

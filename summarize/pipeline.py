@@ -395,7 +395,7 @@ def run(
     on_entry: Callable[[Entry], None] | None = None,
 ) -> RunReport:
     """Brief every article under `input_dir` into `out_dir`. See the module docstring for the guarantees."""
-    spec = resolve_model(options.model)  # UnknownModel before anything is touched
+    spec = resolve_model(options.model, options.backend)  # UnknownModel before anything is touched
     input_dir, out_dir = input_dir.resolve(), out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     state_dir = out_dir / STATE_DIR
@@ -455,6 +455,9 @@ def run(
                 top_up()
                 if todo:
                     t0 = time.perf_counter()
+                    if options.model is None and options.backend == "transformers":
+                        log.warning("--backend transformers cannot run the default model (quickmt, CTranslate2 "
+                                    "only): using %s; name it with --model to silence this", spec.id)
                     try:
                         translator = (translator_factory or load_translator)(spec, options)
                         report.model = {**asdict(translator.info), "load_s": _since(t0)}

@@ -22,7 +22,9 @@ from .types import ModelInfo
 
 __all__ = [
     "MODELS",
+    "Alias",
     "ModelSpec",
+    "default_model",
     "resolve_model",
     "Translator",
     "TranslationCache",
@@ -48,22 +50,51 @@ class ModelSpec:
 
 NON_COMMERCIAL = "CC-BY-NC 4.0: non-commercial use only"
 
-# alias -> (hub id, description, warning). The first is the default.
-MODELS: dict[str, tuple[str, str, str | None]] = {
-    "opus-mt-tc-big": ("Helsinki-NLP/opus-mt-tc-big-ko-en", "Marian transformer-big, CC-BY 4.0", None),
-    "opus-mt": ("Helsinki-NLP/opus-mt-ko-en", "Marian base, faster, CC-BY 4.0", None),
-    "nllb-600m": ("facebook/nllb-200-distilled-600M", "NLLB-200 distilled 600M", NON_COMMERCIAL),
-    "nllb-1.3b": ("facebook/nllb-200-distilled-1.3B", "NLLB-200 distilled 1.3B", NON_COMMERCIAL),
-    "nllb-3.3b": ("facebook/nllb-200-3.3B", "NLLB-200 3.3B", NON_COMMERCIAL),
+
+@dataclass(frozen=True)
+class Alias:
+    """A model the project names and has looked at: where it is, what runs it, its licence and download size."""
+
+    hub_id: str
+    backend: str  # "ct2" (a ready CTranslate2 model: the ct2 backend only) or "any" (transformers weights)
+    licence: str
+    size: str  # what a download fetches: one weight format and the tokenizer files, from the hub's file sizes
+    description: str
+    warning: str | None = None
+
+
+# The aliases, from a table kept here (`summarize models` shows it without the network). The first is the
+# default; with --backend transformers, which cannot run it, the default is TRANSFORMERS_DEFAULT.
+MODELS: dict[str, Alias] = {
+    "quickmt": Alias("quickmt/quickmt-ko-en", "ct2", "CC-BY 4.0", "363 MB",
+                     "transformer-big, 8+2 layers, ready CTranslate2 model"),
+    "opus-mt": Alias("Helsinki-NLP/opus-mt-ko-en", "any", "Apache-2.0 / CC-BY 4.0", "315 MB",
+                     "Marian base, one joint vocabulary"),
+    "opus-mt-tc-big": Alias("Helsinki-NLP/opus-mt-tc-big-ko-en", "any", "CC-BY 4.0", "420 MB",
+                            "Marian transformer-big; separate vocabularies, suspect in its HF port"),
+    "nllb-600m": Alias("facebook/nllb-200-distilled-600M", "any", "CC-BY-NC 4.0", "2.5 GB",
+                       "NLLB-200 distilled 600M", NON_COMMERCIAL),
+    "nllb-1.3b": Alias("facebook/nllb-200-distilled-1.3B", "any", "CC-BY-NC 4.0", "5.5 GB",
+                       "NLLB-200 distilled 1.3B", NON_COMMERCIAL),
+    "nllb-3.3b": Alias("facebook/nllb-200-3.3B", "any", "CC-BY-NC 4.0", "17.6 GB", "NLLB-200 3.3B", NON_COMMERCIAL),
 }
 DEFAULT_MODEL = next(iter(MODELS))
+TRANSFORMERS_DEFAULT = "opus-mt"
 
 
-def resolve_model(name: str) -> ModelSpec:
-    """An alias, a local folder, or a hub id (`org/name`). Raises UnknownModel otherwise."""
+def default_model(backend: str = "auto") -> str:
+    """The alias a run uses when no model is named: quickmt, or opus-mt where only transformers may run."""
+    return TRANSFORMERS_DEFAULT if backend == "transformers" else DEFAULT_MODEL
+
+
+def resolve_model(name: str | None, backend: str = "auto") -> ModelSpec:
+    """An alias, a local folder, or a hub id (`org/name`); None is the default for the backend.
+    Raises UnknownModel otherwise."""
+    if name is None:
+        name = default_model(backend)
     if name in MODELS:
-        hub_id, _, warning = MODELS[name]
-        return ModelSpec(name, hub_id, False, warning)
+        a = MODELS[name]
+        return ModelSpec(name, a.hub_id, False, a.warning, "ct2" if a.backend == "ct2" else None)
     path = Path(name).expanduser()
     if path.is_dir():
         return ModelSpec(name, str(path.resolve()), True, None)
@@ -71,7 +102,9 @@ def resolve_model(name: str) -> ModelSpec:
     if looks_like_path:
         raise UnknownModel(f"model folder not found: {name}")
     if re.fullmatch(r"[\w.-]+/[\w.-]+", name):
-        return ModelSpec(name, name, False, NON_COMMERCIAL if "nllb" in name.lower() else None)
+        known = {a.hub_id: a for a in MODELS.values()}.get(name)
+        return ModelSpec(name, name, False, NON_COMMERCIAL if "nllb" in name.lower() else None,
+                         "ct2" if known and known.backend == "ct2" else None)
     raise UnknownModel(
         f"unknown model alias {name!r}; valid aliases: {', '.join(MODELS)} "
         "(or give a hub id such as Helsinki-NLP/opus-mt-ko-en, or a local folder)"
