@@ -66,6 +66,9 @@ def main() -> None:
               help="Sentences per model call (default: 32 on a CPU, 1024 on a GPU).")
 @click.option("--max-sentences", envvar="SUMMARIZE_MAX_SENTENCES", type=click.IntRange(min=1),
               help="Longest summary, in sentences.")
+@click.option("--max-unknown", envvar="SUMMARIZE_MAX_UNKNOWN", type=click.FloatRange(0, 1), metavar="SHARE",
+              help="Stop before translating if the model's vocabulary lacks more than this share of the pieces "
+                   "of Korean text (default: 0.02; 1 turns the check off).")
 @click.option("--offline/--online", default=None, envvar="SUMMARIZE_OFFLINE",
               help="Offline: use only the HF cache or a local folder, never the hub (HF_HUB_OFFLINE=1 too).")
 @click.option("--force", is_flag=True, help="Redo every article, even those whose brief is up to date.")
@@ -79,7 +82,7 @@ def main() -> None:
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no progress bar.")
 def brief(input_dir, out_dir, model, revision, config_file, device, backend, compute_type, threads, batch_size,
-          max_sentences, offline, force, lock_wait, email_to, to_slack, each, verbose, quiet):
+          max_sentences, max_unknown, offline, force, lock_wait, email_to, to_slack, each, verbose, quiet):
     """Brief every article (.txt, .md, .html, .htm) under INPUT_DIR into OUT_DIR.
 
     Writes OUT_DIR/X.md and OUT_DIR/X.json per article and OUT_DIR/run.json for the run.
@@ -92,7 +95,8 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
     try:
         options = load_options(config_file).replace(
             model=model, revision=revision, device=device, backend=backend, compute_type=compute_type,
-            threads=threads, batch_size=batch_size, max_sentences=max_sentences, offline=offline,
+            threads=threads, batch_size=batch_size, max_sentences=max_sentences, max_unknown=max_unknown,
+            offline=offline,
         )
     except ConfigError as e:
         raise click.UsageError(str(e)) from None
