@@ -713,12 +713,20 @@ class CT2Translator(Translator):
             path, _ = convert(spec, options, quantization=weight_type(compute_type))
             tok = MarianSpm(folder) if MarianSpm.fits(folder) else SubwordTokenizer(_load_tokenizer(folder, spec))
         try:
-            inter, intra = (threads, 1) if device == "cpu" else (1, 0)
-            tr = ctranslate2.Translator(str(path), device=device, compute_type=compute_type,
-                                        inter_threads=inter, intra_threads=intra)
+            tr = _ct2_translator(ctranslate2, path, device, compute_type, threads)
         except (RuntimeError, ValueError) as e:
-            raise BackendUnavailable(f"CTranslate2 cannot run on {device} ({compute_type}): "
-                                     f"{str(e).splitlines()[0]}") from None
+            why = f"CTranslate2 cannot run on {device} ({compute_type}): {str(e).splitlines()[0]}"
+            if not (ready and device == "cuda" and options.device == "auto"):
+                raise BackendUnavailable(why) from None
+            # a GPU that this CTranslate2 build sees but cannot use (its CUDA libraries missing): a ready model,
+            # which nothing else runs, takes the CPU
+            device, compute_type = ct2_target(options.replace(device="cpu"), ready)
+            log.warning("%s; running %s on the CPU (%s)", why, spec.name, compute_type)
+            try:
+                tr = _ct2_translator(ctranslate2, path, device, compute_type, threads)
+            except (RuntimeError, ValueError) as e:
+                raise BackendUnavailable(f"CTranslate2 cannot run on cpu ({compute_type}): "
+                                         f"{str(e).splitlines()[0]}") from None
         log.info("loaded %s (CTranslate2 %s, %s) on %s", spec.id, ctranslate2.__version__, compute_type, device)
         return cls(tok, tr, spec, options, device, compute_type, revision, config, threads)
 
@@ -761,6 +769,12 @@ class CT2Translator(Translator):
 
 
 # --------------------------------------------------------------------------- choosing
+
+
+def _ct2_translator(ctranslate2, path: Path, device: str, compute_type: str, threads: int):
+    inter, intra = (threads, 1) if device == "cpu" else (1, 0)
+    return ctranslate2.Translator(str(path), device=device, compute_type=compute_type,
+                                  inter_threads=inter, intra_threads=intra)
 
 
 def load(spec: ModelSpec, options) -> Translator:

@@ -17,7 +17,7 @@ from conftest import ROOT, SAMPLES, FakeTranslator
 
 from summarize import BriefOptions, GenerationOptions, run
 from summarize.cli import main
-from summarize.errors import ConfigError, VocabularyMismatch
+from summarize.errors import ConfigError, ModelUnavailable, VocabularyMismatch
 from summarize.figures import check_english, extract_figures
 from summarize.options import load_options
 from summarize.translation import (
@@ -436,6 +436,32 @@ def test_a_ready_ct2_model_from_the_hf_cache_offline(quickmt_ct2_dir, fast_confi
     r = CliRunner().invoke(main, ["brief", str(inbox(tmp_path / "t")), "--out", str(tmp_path / "o2"), "--model", name,
                                   "--config", str(fast_config), "--offline", "--backend", "transformers"])
     assert r.exit_code == 1 and "is a ready CTranslate2 model" in r.stderr
+
+
+@pytest.mark.slow
+def test_a_ready_ct2_model_takes_the_cpu_where_ctranslate2_cannot_use_the_gpu(quickmt_ct2_dir, tiny_model_dir,
+                                                                              monkeypatch, caplog):
+    """As on a machine whose CTranslate2 build sees the GPU but lacks its CUDA libraries: a ready model, which
+    nothing else runs, goes to the CPU; a transformers model is left to the transformers backend, as before."""
+    import ctranslate2
+
+    real = ctranslate2.Translator
+
+    def translator(path, device="cpu", **kw):
+        if device == "cuda":
+            raise RuntimeError("Library libcublas.so.12 is not found or cannot be loaded")
+        return real(path, device=device, **kw)
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
+    monkeypatch.setattr(ctranslate2, "Translator", translator)
+    g = GenerationOptions(num_beams=1, max_new_tokens=8)
+    with caplog.at_level(logging.WARNING, logger="summarize"):
+        tr = load_translator(resolve_model(str(quickmt_ct2_dir)), BriefOptions(model=str(quickmt_ct2_dir), generation=g))
+    assert (tr.info.backend, tr.device, tr.compute_type) == ("ct2", "cpu", "int8") and tr.translate_batch(["가"])
+    assert "cannot run on cuda (float16): Library libcublas.so.12" in caplog.text and "on the CPU (int8)" in caplog.text
+    with pytest.raises(ModelUnavailable, match="cannot run on cuda"):
+        load_translator(resolve_model(str(tiny_model_dir)), BriefOptions(model=str(tiny_model_dir), backend="ct2",
+                                                                          generation=g))
 
 
 @pytest.mark.slow
