@@ -7,9 +7,11 @@ from .errors import (  # noqa: E402
     Locked,
     MissingDependency,
     ModelUnavailable,
+    NeedsCT2,
     Rejected,
     SummarizeError,
     UnknownModel,
+    VocabularyMismatch,
 )
 from .options import BriefOptions, GenerationOptions, load_options  # noqa: E402
 from .pipeline import Prepared, RunReport, compose, guard, prepare, run  # noqa: E402
@@ -44,6 +46,8 @@ __all__ = [
     "ConfigError",
     "UnknownModel",
     "ModelUnavailable",
+    "NeedsCT2",
+    "VocabularyMismatch",
     "MissingDependency",
     "Locked",
 ]

@@ -49,7 +49,8 @@ def main() -> None:
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the briefs (X.md, X.json), run.json and the run state.")
 @click.option("--model", "-m", envvar="SUMMARIZE_MODEL", metavar="ALIAS|HUB_ID|PATH",
-              help="Translation model: an alias (see `summarize models`), a hub id, or a local folder.")
+              help="Translation model: an alias (see `summarize models`), a hub id, or a local folder (default: "
+                   "quickmt; opus-mt with --backend transformers).")
 @click.option("--revision", envvar="SUMMARIZE_REVISION", help="Hub revision (branch, tag or commit) of the model.")
 @click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
               type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file.")
@@ -66,6 +67,9 @@ def main() -> None:
               help="Sentences per model call (default: 32 on a CPU, 1024 on a GPU).")
 @click.option("--max-sentences", envvar="SUMMARIZE_MAX_SENTENCES", type=click.IntRange(min=1),
               help="Longest summary, in sentences.")
+@click.option("--max-unknown", envvar="SUMMARIZE_MAX_UNKNOWN", type=click.FloatRange(0, 1), metavar="SHARE",
+              help="Stop before translating if the model's vocabulary lacks more than this share of the pieces "
+                   "of Korean text (default: 0.02; 1 turns the check off).")
 @click.option("--offline/--online", default=None, envvar="SUMMARIZE_OFFLINE",
               help="Offline: use only the HF cache or a local folder, never the hub (HF_HUB_OFFLINE=1 too).")
 @click.option("--force", is_flag=True, help="Redo every article, even those whose brief is up to date.")
@@ -79,7 +83,7 @@ def main() -> None:
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no progress bar.")
 def brief(input_dir, out_dir, model, revision, config_file, device, backend, compute_type, threads, batch_size,
-          max_sentences, offline, force, lock_wait, email_to, to_slack, each, verbose, quiet):
+          max_sentences, max_unknown, offline, force, lock_wait, email_to, to_slack, each, verbose, quiet):
     """Brief every article (.txt, .md, .html, .htm) under INPUT_DIR into OUT_DIR.
 
     Writes OUT_DIR/X.md and OUT_DIR/X.json per article and OUT_DIR/run.json for the run.
@@ -92,7 +96,8 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
     try:
         options = load_options(config_file).replace(
             model=model, revision=revision, device=device, backend=backend, compute_type=compute_type,
-            threads=threads, batch_size=batch_size, max_sentences=max_sentences, offline=offline,
+            threads=threads, batch_size=batch_size, max_sentences=max_sentences, max_unknown=max_unknown,
+            offline=offline,
         )
     except ConfigError as e:
         raise click.UsageError(str(e)) from None
@@ -290,8 +295,8 @@ _revision_option = click.option("--revision", help="Hub revision (branch, tag or
 @models.command("list", context_settings=CONTEXT)
 @_cache_option
 def models_list(cache_dir=None):
-    """The model aliases, and which models are cached or converted."""
-    from .translation import DEFAULT_MODEL, MODELS
+    """The model aliases (backend, licence, download size), and which models are cached."""
+    from .translation import DEFAULT_MODEL, MODELS, TRANSFORMERS_DEFAULT
 
     cached = set()
     try:
@@ -300,13 +305,19 @@ def models_list(cache_dir=None):
         cached = {r.repo_id for r in scan_cache_dir(cache_dir).repos}
     except Exception:  # an empty or missing cache
         pass
-    for alias, (hub_id, description, warning) in MODELS.items():
-        mark = "cached" if hub_id in cached else "not cached"
-        extra = "; ".join(x for x in (description, warning, "default" if alias == DEFAULT_MODEL else None) if x)
-        click.echo(f"{alias:<16} {hub_id:<40} {mark:<11} {extra}")
-    others = sorted(cached - {hub_id for hub_id, _, _ in MODELS.values()})
+    row = "{:<15} {:<34} {:<9} {:<23} {:>8}  {}"
+    click.echo(row.format("alias", "model", "backend", "licence", "size", "cache").rstrip())
+    for alias, a in MODELS.items():
+        notes = [a.description, a.warning,
+                 "default" if alias == DEFAULT_MODEL else None,
+                 "default with --backend transformers" if alias == TRANSFORMERS_DEFAULT else None]
+        backend = "ct2 only" if a.backend == "ct2" else "both"
+        mark = "cached" if a.hub_id in cached else "not cached"
+        click.echo(row.format(alias, a.hub_id, backend, a.licence, a.size, mark))
+        click.echo(f"{'':<16}{'; '.join(n for n in notes if n)}")
+    others = sorted(cached - {a.hub_id for a in MODELS.values()})
     for hub_id in others:
-        click.echo(f"{'':<16} {hub_id:<40} {'cached':<11}")
+        click.echo(row.format("", hub_id, "", "", "", "cached"))
 
 
 def _model_command(name, revision, cache_dir, verbose):
@@ -354,15 +365,18 @@ def models_convert(model, revision, cache_dir, device, compute_type, force, verb
     """Convert a model for the CTranslate2 backend (done once, then cached beside the HF cache)."""
     spec, options = _model_command(model, revision, cache_dir, verbose)
     options = options.replace(device=device, compute_type=compute_type)
-    from .model import BackendUnavailable, convert, ct2_target, weight_type
+    from .model import BackendUnavailable, convert, ct2_root, ct2_target, weight_type
 
     try:
-        _, ctype = ct2_target(options)
+        _, ctype = ct2_target(options, ready=spec.backend == "ct2")
         folder, converted = convert(spec, options, force=force, quantization=weight_type(ctype))
     except (SummarizeError, BackendUnavailable) as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(EXIT_FAILED)
-    click.echo(f"{'converted' if converted else 'already converted'}: {folder}")
+    if ct2_root(options) not in folder.parents:  # the model itself: a ready CTranslate2 one
+        click.echo(f"a ready CTranslate2 model, nothing to convert: {folder}")
+    else:
+        click.echo(f"{'converted' if converted else 'already converted'}: {folder}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -44,6 +44,7 @@ def build_digest(report: dict, out_dir: Path, known: dict[str, dict] | None = No
         "started": report.get("started"),
         "totals": report["totals"],
         "model": (report.get("model") or {}).get("id"),
+        "model_warning": report.get("model_warning"),
         "briefs": items,
         "problems": problems,
     }
@@ -54,6 +55,8 @@ def digest_markdown(d: dict) -> str:
     lines = [f"# Korean news briefs · {d['date']}", "",
              f"{t['written']} new or changed, {t['unchanged']} unchanged, {t['rejected']} rejected, "
              f"{t['failed']} failed.", ""]
+    if d.get("model_warning"):
+        lines += [f"> ⚠️ **{d['model_warning']}**", ""]
     for b in d["briefs"]:
         meta = b["meta"]
         source = " · ".join(x for x in (meta.get("outlet"), (meta.get("published") or "")[:10] or None) if x)

@@ -32,6 +32,14 @@ class ModelUnavailable(SummarizeError):
     """The model is not cached and cannot be fetched (offline, no such repository, ...)."""
 
 
+class NeedsCT2(ModelUnavailable):
+    """A ready CTranslate2 model asked of a backend that cannot run it."""
+
+
+class VocabularyMismatch(ModelUnavailable):
+    """A model whose vocabulary lacks too many pieces of Korean text: it would translate noise."""
+
+
 class MissingDependency(SummarizeError):
     """An optional package is not installed; the message says which pip install fixes it."""
 

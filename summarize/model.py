@@ -5,12 +5,15 @@ Two backends behind one interface (`Translator`):
 - `transformers`: `AutoTokenizer` + `AutoModelForSeq2SeqLM.generate`, any HF seq2seq checkpoint
   (Marian/opus-mt, NLLB with kor_Hang -> eng_Latn, a local folder saved with `save_pretrained`);
   fp16 on GPU, `torch.inference_mode`, intra-op threads set from the options.
-- `ct2`: CTranslate2 (the engine of quickmt and Argos). The HF checkpoint is converted once and
-  cached beside the HF cache, keyed by model id and revision; int8 on CPU, float16 on GPU.
+- `ct2`: CTranslate2 (the engine of quickmt and Argos). An HF checkpoint is converted once and
+  cached beside the HF cache, keyed by model id and revision; a ready CTranslate2 model (quickmt's
+  layout: model.bin, CTranslate2's config.json, source and target sentencepiece models) is loaded as
+  it is, without torch or transformers. int8 on CPU, float16 on GPU.
 
 `auto` takes CTranslate2 where it is installed and works for the model, and falls back to
-transformers with a one-line notice. Models are fetched through `huggingface_hub`, so the normal
-HF cache, `revision`, `cache_dir` and offline mode behave as everywhere else.
+transformers with a one-line notice (a ready CTranslate2 model cannot fall back). Models are fetched
+through `huggingface_hub`, so the normal HF cache, `revision`, `cache_dir` and offline mode behave as
+everywhere else.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .errors import MissingDependency, ModelUnavailable
+from .errors import MissingDependency, ModelUnavailable, NeedsCT2
 from .translation import ModelSpec, Translator, batch_limits
 from .types import ModelInfo
 
@@ -50,7 +53,8 @@ __all__ = ["HFTranslator", "CT2Translator", "load", "fetch", "convert", "ct2_dir
 log = logging.getLogger(__name__)
 
 NLLB_SOURCE, NLLB_TARGET = "kor_Hang", "eng_Latn"
-# What a translation model needs from a hub repository (weights are fetched apart: one format only).
+# What a translation model needs from a hub repository (weights are fetched apart: one format only; a ready
+# CTranslate2 model's model.bin, where config.json is CTranslate2's).
 MODEL_FILES = ["*.json", "*.spm", "*.model", "*.txt", "*.tiktoken"]
 WEIGHTS = ["model.safetensors", "pytorch_model.bin"]
 
@@ -94,7 +98,8 @@ def _hub_reachable() -> bool:
 def _fetch_hint(spec: ModelSpec) -> str:
     return (
         f"fetch it ahead with `summarize models pull {spec.name}` (or `hf download {spec.id}`) on a connected "
-        "machine into the same HF cache, or point --model at a local folder saved with save_pretrained"
+        "machine into the same HF cache, or point --model at a local folder (saved with save_pretrained, or a "
+        "ready CTranslate2 model)"
     )
 
 
@@ -115,33 +120,71 @@ def hf_cache(options) -> Path:
     return Path(constants.HF_HUB_CACHE)
 
 
-def _snapshot(spec: ModelSpec, options, local_only: bool, progress: bool) -> Path:
+def _ct2_config(folder: Path) -> bool:
+    """Whether the folder's config.json is CTranslate2's (special tokens and flags, no `model_type`)
+    rather than a transformers model's."""
+    import json
+
+    try:
+        cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(cfg, dict) and "model_type" not in cfg and "architectures" not in cfg and (
+        "unk_token" in cfg or "add_source_bos" in cfg or "decoder_start_token" in cfg)
+
+
+def ct2_ready(folder: Path) -> bool:
+    """A ready CTranslate2 model (quickmt's layout): CTranslate2's config.json and model.bin, to load as it is."""
+    return (folder / "model.bin").is_file() and _ct2_config(folder)
+
+
+def _ct2_only(spec: ModelSpec) -> NeedsCT2:
+    return NeedsCT2(f"{spec.name} is a ready CTranslate2 model, which the transformers backend cannot load: "
+                    "run it with --backend ct2 (or auto), or choose a transformers model such as --model opus-mt")
+
+
+def _weights(folder: Path) -> list[str]:
+    """The weight files a model folder wants, in order of preference (one is enough)."""
+    return ["model.bin"] if _ct2_config(folder) else WEIGHTS
+
+
+def _snapshot(spec: ModelSpec, options, local_only: bool, progress: bool, backend: str | None = None) -> Path:
     from huggingface_hub import hf_hub_download, snapshot_download
     from huggingface_hub.errors import EntryNotFoundError
     from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
 
     (enable_progress_bars if progress else disable_progress_bars)()
     kwargs = dict(revision=options.revision, cache_dir=str(hf_cache(options)), local_files_only=local_only)
-    folder = Path(snapshot_download(spec.id, allow_patterns=MODEL_FILES, **kwargs))
-    for name in WEIGHTS:
+    # the small files first (subfolders left out: quickmt keeps the training checkpoint in one); they say
+    # whether this is a transformers model or a ready CTranslate2 one, and so which weights to fetch
+    folder = Path(snapshot_download(spec.id, allow_patterns=MODEL_FILES, ignore_patterns=["*/*"], **kwargs))
+    weights = _weights(folder)
+    if backend == "transformers" and weights == ["model.bin"]:
+        raise _ct2_only(spec)
+    for name in weights:
         if (folder / name).exists():
             return folder
-    for name in WEIGHTS:
+    for name in weights:
         try:
             hf_hub_download(spec.id, name, **kwargs)
             return folder
         except EntryNotFoundError:
             continue
-    raise ModelUnavailable(f"model {spec.id} has no {' or '.join(WEIGHTS)}")
+    raise ModelUnavailable(f"model {spec.id} has no {' or '.join(weights)}")
 
 
-def fetch(spec: ModelSpec, options, progress: bool = False) -> tuple[Path, str | None]:
+def fetch(spec: ModelSpec, options, progress: bool = False, backend: str | None = None) -> tuple[Path, str | None]:
     """The model's local folder and revision: a local folder as it is, a hub model from the cache
-    or else downloaded. Raises ModelUnavailable with a message that says how to fix it."""
+    or else downloaded. Raises ModelUnavailable with a message that says how to fix it; NeedsCT2 where
+    `backend` is "transformers" and the model is a ready CTranslate2 one (before its weights are fetched)."""
+    if backend == "transformers" and spec.backend == "ct2":
+        raise _ct2_only(spec)
     if spec.local:
+        if backend == "transformers" and ct2_ready(Path(spec.id)):
+            raise _ct2_only(spec)
         return Path(spec.id), None
     try:
-        folder = _snapshot(spec, options, local_only=True, progress=False)
+        folder = _snapshot(spec, options, local_only=True, progress=False, backend=backend)
         return folder, folder.name
     except ModelUnavailable:
         raise
@@ -153,7 +196,7 @@ def fetch(spec: ModelSpec, options, progress: bool = False) -> tuple[Path, str |
         raise ModelUnavailable(f"model {spec.id} is not in the Hugging Face cache and the hub cannot be reached: "
                                f"{_fetch_hint(spec)}")
     try:
-        folder = _snapshot(spec, options, local_only=False, progress=progress)
+        folder = _snapshot(spec, options, local_only=False, progress=progress, backend=backend)
     except ModelUnavailable:
         raise
     except Exception as e:
@@ -257,6 +300,7 @@ class HFTranslator(Translator):
 
     @classmethod
     def load(cls, spec: ModelSpec, options) -> HFTranslator:
+        folder, revision = fetch(spec, options, backend="transformers")  # NeedsCT2 for a ready CTranslate2 model
         torch, transformers = _torch()
         from transformers import AutoModelForSeq2SeqLM
 
@@ -269,7 +313,6 @@ class HFTranslator(Translator):
         if device == "cpu":
             torch.set_num_threads(threads)
         _quiet_transformers()
-        folder, revision = fetch(spec, options)
         tok = _load_tokenizer(folder, spec)
         dtype = {"auto": torch.float16, "float16": torch.float16, "bfloat16": torch.bfloat16}.get(options.compute_type)
         try:
@@ -287,6 +330,11 @@ class HFTranslator(Translator):
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return self.encodings.count(texts) if texts else []
+
+    def unknown_pieces(self, texts: list[str]) -> tuple[int, int]:
+        if self.spm is not None:
+            return self.spm.unknown(texts)
+        return SubwordTokenizer(self.tokenizer).unknown(texts)
 
     def encode(self, texts: list[str]) -> dict:
         """Input ids and attention mask, padded as the tokenizer pads, from each text's one encoding."""
@@ -385,11 +433,13 @@ def convert(spec: ModelSpec, options, force: bool = False, quantization: str | N
     CPU load fast and small; None keeps float32), written to a temporary folder and renamed, so
     that a conversion killed half-way is never taken for a finished one.
     """
+    folder, revision = fetch(spec, options)
+    if ct2_ready(folder):  # a ready CTranslate2 model: nothing to convert
+        return folder, False
     try:
         from ctranslate2.converters import TransformersConverter
     except ImportError:
         raise BackendUnavailable("ctranslate2 is not installed (pip install ctranslate2)") from None
-    folder, revision = fetch(spec, options)
     target = ct2_dir(spec, folder, revision, options, quantization)
     if (target / "model.bin").exists() and not force:
         return target, False
@@ -409,16 +459,23 @@ def convert(spec: ModelSpec, options, force: bool = False, quantization: str | N
     return target, True
 
 
-def ct2_target(options) -> tuple[str, str]:
-    """The device and compute type a CTranslate2 run would use here."""
+def _ctranslate2():
     try:
         import ctranslate2
     except ImportError:
         raise BackendUnavailable("ctranslate2 is not installed (pip install ctranslate2)") from None
+    return ctranslate2
+
+
+def ct2_target(options, ready: bool = False) -> tuple[str, str]:
+    """The device and compute type a CTranslate2 run would use here. Where this CTranslate2 build cannot use
+    a GPU that torch can, a model that transformers could run goes there instead (BackendUnavailable); a
+    ready CTranslate2 model (`ready`), which only CTranslate2 runs, takes the CPU."""
+    ctranslate2 = _ctranslate2()
     device = options.device
     if device == "auto":
         device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-        if device == "cpu" and Path("/dev/nvidia0").exists() and _torch()[0].cuda.is_available():
+        if device == "cpu" and not ready and Path("/dev/nvidia0").exists() and _torch()[0].cuda.is_available():
             raise BackendUnavailable("this CTranslate2 build cannot use the GPU that torch sees")
     compute_type = options.compute_type
     if compute_type == "auto":
@@ -445,6 +502,14 @@ class SubwordTokenizer:
 
     def texts(self, token_lists: list[list[str]]) -> list[str]:
         return [self.text(t) for t in token_lists]
+
+    def unknown(self, texts: list[str]) -> tuple[int, int]:
+        """Unknown source pieces of the texts, and all their pieces (special tokens left out)."""
+        hf = self.hf
+        unk = hf.unk_token
+        special = set(hf.all_special_tokens) - {unk}
+        pieces = [t for tokens in self.tokens(texts) for t in tokens if t not in special]
+        return sum(1 for t in pieces if t == unk), len(pieces)
 
 
 class MarianSpm(SubwordTokenizer):
@@ -495,6 +560,12 @@ class MarianSpm(SubwordTokenizer):
             out.append([p if p in self.vocab else self.unk for p in pieces] + [self.eos])
         return out
 
+    def unknown(self, texts: list[str]) -> tuple[int, int]:
+        """Source pieces that vocab.json lacks (a Marian port whose vocabulary lost the source language's
+        pieces maps most of them to <unk>), and all pieces; </s> left out."""
+        rows = self.tokens(texts)
+        return sum(row[:-1].count(self.unk) for row in rows), sum(len(row) - 1 for row in rows)
+
     def ids(self, texts: list[str]) -> list[list[int]]:
         """Model input ids, as `tokens` mapped through vocab.json, the whole batch encoded at once as
         sentencepiece ids. A text with a language code, or with a piece that sentencepiece does not know
@@ -531,6 +602,65 @@ class MarianSpm(SubwordTokenizer):
                          (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")):
                 out = out.replace(a, b)
         return out
+
+
+class ReadyTokenizer:
+    """The tokenizer of a ready CTranslate2 model (quickmt's layout), without torch or transformers: the source
+    text into pieces by its source sentencepiece model (src.spm.model), the output pieces into text by the
+    target one (tgt.spm.model); one joint.spm.model may serve both. A piece that the model's source vocabulary
+    (source_vocabulary.json, or shared_vocabulary.json) lacks goes in as its unknown token, as CTranslate2
+    would take it; the bos/eos tokens its config asks for CTranslate2 adds itself."""
+
+    SOURCE = ("src.spm.model", "joint.spm.model")
+    TARGET = ("tgt.spm.model", "joint.spm.model")
+
+    def __init__(self, folder: Path, config: dict):
+        import sentencepiece as spm
+
+        def first(names: tuple[str, ...]) -> Path:
+            for name in names:
+                if (folder / name).is_file():
+                    return folder / name
+            raise ModelUnavailable(f"the CTranslate2 model in {folder} has no sentencepiece model "
+                                   f"({' or '.join(names)}) to {'read' if names is self.SOURCE else 'write'} text with")
+
+        self.source = spm.SentencePieceProcessor(model_file=str(first(self.SOURCE)))
+        self.target = spm.SentencePieceProcessor(model_file=str(first(self.TARGET)))
+        self.unk = config.get("unk_token") or "<unk>"
+        vocab = _ct2_vocabulary(folder, "source")
+        self.vocab = set(vocab) if vocab is not None else None  # None: the sentencepiece model's own pieces
+        self.special = {self.unk, config.get("bos_token") or "<s>", config.get("eos_token") or "</s>",
+                        config.get("decoder_start_token") or "<s>", "<blank>", "<pad>"}
+
+    def tokens(self, texts: list[str]) -> list[list[str]]:
+        rows = self.source.encode(list(texts), out_type=str)
+        if self.vocab is None:
+            return rows
+        vocab, unk = self.vocab, self.unk
+        return [[p if p in vocab else unk for p in row] for row in rows]
+
+    def unknown(self, texts: list[str]) -> tuple[int, int]:
+        rows = self.tokens(texts)
+        sp_unk = self.source.id_to_piece(self.source.unk_id())
+        return sum(1 for row in rows for p in row if p in (self.unk, sp_unk)), sum(len(row) for row in rows)
+
+    def texts(self, token_lists: list[list[str]]) -> list[str]:
+        special = self.special
+        pieces = [[t for t in tokens if t not in special] for tokens in token_lists]
+        return [x.replace("\u2581", " ").strip() for x in self.target.decode_pieces(pieces)] if pieces else []
+
+
+def _ct2_vocabulary(folder: Path, side: str) -> list[str] | None:
+    """A CTranslate2 model's vocabulary of one side (`source`, `target`): its JSON list, or text file of one
+    token a line; the shared one where the sides share one; None where the folder has neither."""
+    import json
+
+    for name in (f"{side}_vocabulary", "shared_vocabulary"):
+        if (folder / f"{name}.json").is_file():
+            return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        if (folder / f"{name}.txt").is_file():
+            return (folder / f"{name}.txt").read_text(encoding="utf-8").split("\n")
+    return None
 
 
 def _read_config(folder: Path) -> dict:
@@ -571,30 +701,45 @@ class CT2Translator(Translator):
 
     @classmethod
     def load(cls, spec: ModelSpec, options) -> CT2Translator:
-        device, compute_type = ct2_target(options)  # BackendUnavailable where ctranslate2 is missing
-        import ctranslate2
-
-        threads = options.threads or default_threads()
-        path, _ = convert(spec, options, quantization=weight_type(compute_type))
+        ctranslate2 = _ctranslate2()  # BackendUnavailable where it is missing
         folder, revision = fetch(spec, options)
         config = _read_config(folder)
-        tok = MarianSpm(folder) if MarianSpm.fits(folder) else SubwordTokenizer(_load_tokenizer(folder, spec))
+        ready = ct2_ready(folder)
+        device, compute_type = ct2_target(options, ready)
+        threads = options.threads or default_threads()
+        if ready:  # loaded as it is, with its own sentencepiece models: neither torch nor transformers
+            path, tok = folder, ReadyTokenizer(folder, config)
+        else:
+            path, _ = convert(spec, options, quantization=weight_type(compute_type))
+            tok = MarianSpm(folder) if MarianSpm.fits(folder) else SubwordTokenizer(_load_tokenizer(folder, spec))
         try:
-            inter, intra = (threads, 1) if device == "cpu" else (1, 0)
-            tr = ctranslate2.Translator(str(path), device=device, compute_type=compute_type,
-                                        inter_threads=inter, intra_threads=intra)
+            tr = _ct2_translator(ctranslate2, path, device, compute_type, threads)
         except (RuntimeError, ValueError) as e:
-            raise BackendUnavailable(f"CTranslate2 cannot run on {device} ({compute_type}): "
-                                     f"{str(e).splitlines()[0]}") from None
+            why = f"CTranslate2 cannot run on {device} ({compute_type}): {str(e).splitlines()[0]}"
+            if not (ready and device == "cuda" and options.device == "auto"):
+                raise BackendUnavailable(why) from None
+            # a GPU that this CTranslate2 build sees but cannot use (its CUDA libraries missing): a ready model,
+            # which nothing else runs, takes the CPU
+            device, compute_type = ct2_target(options.replace(device="cpu"), ready)
+            log.warning("%s; running %s on the CPU (%s)", why, spec.name, compute_type)
+            try:
+                tr = _ct2_translator(ctranslate2, path, device, compute_type, threads)
+            except (RuntimeError, ValueError) as e:
+                raise BackendUnavailable(f"CTranslate2 cannot run on cpu ({compute_type}): "
+                                         f"{str(e).splitlines()[0]}") from None
         log.info("loaded %s (CTranslate2 %s, %s) on %s", spec.id, ctranslate2.__version__, compute_type, device)
         return cls(tok, tr, spec, options, device, compute_type, revision, config, threads)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return self.encodings.count(texts) if texts else []
 
+    def unknown_pieces(self, texts: list[str]) -> tuple[int, int]:
+        return self.tokenizer.unknown(texts)
+
     def translate_tokens(self, texts: list[str]) -> list[list[str]]:
         g = self.generation
-        # The converter sets add_source_eos=false: the tokenizer's </s> is part of the input.
+        # The converter sets add_source_eos=false: the tokenizer's </s> is part of the input. A ready model's
+        # config says itself whether CTranslate2 adds bos/eos to the pieces.
         source = self.encodings.take(texts)
         prefix = [[NLLB_TARGET]] * len(source) if self.nllb else None
         max_len = g.max_new_tokens - 1 if self.forced_eos else g.max_new_tokens
@@ -626,8 +771,15 @@ class CT2Translator(Translator):
 # --------------------------------------------------------------------------- choosing
 
 
+def _ct2_translator(ctranslate2, path: Path, device: str, compute_type: str, threads: int):
+    inter, intra = (threads, 1) if device == "cpu" else (1, 0)
+    return ctranslate2.Translator(str(path), device=device, compute_type=compute_type,
+                                  inter_threads=inter, intra_threads=intra)
+
+
 def load(spec: ModelSpec, options) -> Translator:
-    """The translator the options ask for; `auto` is CTranslate2 where it works, else transformers."""
+    """The translator the options ask for; `auto` is CTranslate2 where it works, else transformers (except for
+    a ready CTranslate2 model, which transformers cannot run: then the reason, in one line)."""
     if options.backend == "transformers":
         return HFTranslator.load(spec, options)
     if options.backend == "ct2":
@@ -638,8 +790,13 @@ def load(spec: ModelSpec, options) -> Translator:
     try:
         return CT2Translator.load(spec, options)
     except BackendUnavailable as e:
+        try:
+            tr = HFTranslator.load(spec, options)
+        except NeedsCT2:
+            raise ModelUnavailable(f"{e}; and {spec.name} is a ready CTranslate2 model, which only that backend "
+                                   "runs") from None
         log.warning("using the transformers backend: %s", e)
-        return HFTranslator.load(spec, options)
+        return tr
 
 
 # --------------------------------------------------------------------------- static greedy decoding

@@ -56,7 +56,7 @@ class SlackOptions:
 class BriefOptions:
     """Everything a run can be told. The fields are the keys of the config file's tables."""
 
-    model: str = "opus-mt-tc-big"  # alias, hub id or local folder
+    model: str | None = None  # alias, hub id or local folder; None: quickmt, or opus-mt with the transformers backend
     revision: str | None = None  # hub revision (branch, tag or commit); None is the default branch
     cache_dir: str | None = None  # Hugging Face cache folder; None is the normal HF cache
     offline: bool = False  # never reach the hub, only the cache or a local folder
@@ -72,6 +72,7 @@ class BriefOptions:
     max_chars: int = 600  # longest summary, in Korean characters (about a one-minute read in English)
     max_bytes: int = 5_000_000  # larger input files are rejected
     min_hangul: float = 0.3  # share of Hangul among the letters below which a text is not Korean
+    max_unknown: float = 0.02  # share of Korean pieces a model's vocabulary may lack before the run stops; 1 = off
     generation: GenerationOptions = field(default_factory=GenerationOptions)
     email: EmailOptions = field(default_factory=EmailOptions)
     slack: SlackOptions = field(default_factory=SlackOptions)
@@ -84,6 +85,10 @@ class BriefOptions:
         for key, allowed in choices.items():
             if getattr(self, key) not in allowed:
                 raise ConfigError(f"{key} must be one of {', '.join(allowed)}, not {getattr(self, key)!r}")
+        if self.model is not None and not isinstance(self.model, str):
+            raise ConfigError(f"model must be a string, not {type(self.model).__name__}")
+        if not (isinstance(self.max_unknown, (int, float)) and 0 <= self.max_unknown <= 1):
+            raise ConfigError(f"max_unknown must be a share between 0 and 1, not {self.max_unknown!r}")
 
     def replace(self, **changes) -> BriefOptions:
         changes = {k: v for k, v in changes.items() if v is not None}

@@ -27,7 +27,7 @@ from pathlib import Path
 from . import __version__
 from .cleaning import clean
 from .digest import digest_item, write_digest
-from .errors import Locked, ModelUnavailable, Rejected
+from .errors import Locked, ModelUnavailable, NeedsCT2, Rejected, VocabularyMismatch
 from .figures import check_english, extract_figures, missing_figures, prerender
 from .options import BriefOptions
 from .quotes import find_quotes
@@ -40,6 +40,8 @@ from .translation import (
     TranslationCache,
     Translator,
     batch_limits,
+    canary,
+    check_vocabulary,
     load_translator,
     resolve_model,
     translate_texts,
@@ -253,6 +255,7 @@ class RunReport:
     started: float
     finished: float = 0.0
     model_error: str | None = None
+    model_warning: str | None = None  # what the canary found wrong with the model's English
 
     def counts(self) -> dict[str, int]:
         out = {"written": 0, "unchanged": 0, "rejected": 0, "failed": 0}
@@ -279,6 +282,7 @@ class RunReport:
             "duration_s": round(self.finished - self.started, 3),
             "model": self.model,
             "model_error": self.model_error,
+            "model_warning": self.model_warning,
             "totals": self.counts(),
             "articles": [asdict(e) for e in self.entries],
         }
@@ -425,7 +429,7 @@ def run(
     on_entry: Callable[[Entry], None] | None = None,
 ) -> RunReport:
     """Brief every article under `input_dir` into `out_dir`. See the module docstring for the guarantees."""
-    spec = resolve_model(options.model)  # UnknownModel before anything is touched
+    spec = resolve_model(options.model, options.backend)  # UnknownModel before anything is touched
     input_dir, out_dir = input_dir.resolve(), out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     state_dir = out_dir / STATE_DIR
@@ -485,12 +489,25 @@ def run(
                 top_up()
                 if todo:
                     t0 = time.perf_counter()
+                    if options.model is None and options.backend == "transformers":
+                        log.warning("--backend transformers cannot run the default model (quickmt, CTranslate2 "
+                                    "only): using %s; name it with --model to silence this", spec.id)
                     try:
                         translator = (translator_factory or load_translator)(spec, options)
                         report.model = {**asdict(translator.info), "load_s": _since(t0)}
+                    except NeedsCT2:
+                        raise
                     except ModelUnavailable as e:
                         load_error = str(e)
                 limits = batch_limits(options.batch_size, options.max_batch_tokens, getattr(translator, "device", "cpu"))
+                if translator is not None:  # a vocabulary that cannot read Korean stops the run, in one line
+                    share = check_vocabulary(translator, options.max_unknown)
+                    report.model["unknown_share"] = None if share is None else round(share, 4)
+                    report.model_warning = canary(  # once per run, from the cache where it can
+                        translator, lambda ko, en: any(check_english(ko, extract_figures(ko), en)), cache, *limits)
+                    if report.model_warning:
+                        log.warning("%s", report.model_warning)
+                vetted = False  # the first articles' own pieces checked too
                 writing = _Queue(workers, _write_one)
 
                 def finish() -> None:
@@ -534,6 +551,10 @@ def run(
                             emit(Entry(rel, "failed", "model unavailable (run.json's model_error says why)",
                                        timings=timings))
                         continue
+                    if not vetted:
+                        check_vocabulary(translator, options.max_unknown, [ko for p, *_ in chunk for ko, _ in p.units],
+                                         "the run's first articles")
+                        vetted = True
                     first, retry, retried, failures = _translate_chunk(chunk, translator, cache, limits)
                     calls, tags = [], []
                     for p, rel, key, timings in chunk:
@@ -551,6 +572,9 @@ def run(
                         finish()
                 while len(writing):
                     finish()
+        except (NeedsCT2, VocabularyMismatch) as e:  # the wrong model for this run: it stops, in one line
+            report.model_error = str(e)
+            raise
         finally:
             report.finished = time.time()
             if report.model is None:

@@ -113,6 +113,8 @@ def digest_blocks(data: dict) -> list[dict]:
     blocks = _header(f"Korean news briefs · {data['date']}")
     blocks.append(_context(f"{t['written']} new or changed, {t['unchanged']} unchanged, "
                            f"{t['rejected']} rejected, {t['failed']} failed"))
+    if data.get("model_warning"):
+        blocks += _section(f":warning: *{escape(data['model_warning'])}*")
     for b in data["briefs"]:
         first = f"\n>{escape(b['first']['en'])}" if b.get("first") else ""
         flag = f", :warning: {b['flagged']} flagged" if b["flagged"] else ""

@@ -17,12 +17,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UnknownModel
+from .errors import UnknownModel, VocabularyMismatch
 from .types import ModelInfo
 
 __all__ = [
     "MODELS",
+    "Alias",
     "ModelSpec",
+    "default_model",
     "resolve_model",
     "Translator",
     "TranslationCache",
@@ -30,6 +32,10 @@ __all__ = [
     "split_long",
     "translate_texts",
     "load_translator",
+    "VOCABULARY_TEXT",
+    "CANARY",
+    "check_vocabulary",
+    "canary",
 ]
 
 log = logging.getLogger(__name__)
@@ -43,26 +49,56 @@ class ModelSpec:
     id: str  # hub id, or the folder's absolute path
     local: bool
     warning: str | None = None  # a caveat every brief must carry (a non-commercial licence)
+    backend: str | None = None  # "ct2": known to be a ready CTranslate2 model, which only that backend runs
 
 
 NON_COMMERCIAL = "CC-BY-NC 4.0: non-commercial use only"
 
-# alias -> (hub id, description, warning). The first is the default.
-MODELS: dict[str, tuple[str, str, str | None]] = {
-    "opus-mt-tc-big": ("Helsinki-NLP/opus-mt-tc-big-ko-en", "Marian transformer-big, CC-BY 4.0", None),
-    "opus-mt": ("Helsinki-NLP/opus-mt-ko-en", "Marian base, faster, CC-BY 4.0", None),
-    "nllb-600m": ("facebook/nllb-200-distilled-600M", "NLLB-200 distilled 600M", NON_COMMERCIAL),
-    "nllb-1.3b": ("facebook/nllb-200-distilled-1.3B", "NLLB-200 distilled 1.3B", NON_COMMERCIAL),
-    "nllb-3.3b": ("facebook/nllb-200-3.3B", "NLLB-200 3.3B", NON_COMMERCIAL),
+
+@dataclass(frozen=True)
+class Alias:
+    """A model the project names and has looked at: where it is, what runs it, its licence and download size."""
+
+    hub_id: str
+    backend: str  # "ct2" (a ready CTranslate2 model: the ct2 backend only) or "any" (transformers weights)
+    licence: str
+    size: str  # what a download fetches: one weight format and the tokenizer files, from the hub's file sizes
+    description: str
+    warning: str | None = None
+
+
+# The aliases, from a table kept here (`summarize models` shows it without the network). The first is the
+# default; with --backend transformers, which cannot run it, the default is TRANSFORMERS_DEFAULT.
+MODELS: dict[str, Alias] = {
+    "quickmt": Alias("quickmt/quickmt-ko-en", "ct2", "CC-BY 4.0", "363 MB",
+                     "transformer-big, 8+2 layers, ready CTranslate2 model"),
+    "opus-mt": Alias("Helsinki-NLP/opus-mt-ko-en", "any", "Apache-2.0 / CC-BY 4.0", "315 MB",
+                     "Marian base, one joint vocabulary"),
+    "opus-mt-tc-big": Alias("Helsinki-NLP/opus-mt-tc-big-ko-en", "any", "CC-BY 4.0", "420 MB",
+                            "Marian transformer-big; separate vocabularies, suspect in its HF port"),
+    "nllb-600m": Alias("facebook/nllb-200-distilled-600M", "any", "CC-BY-NC 4.0", "2.5 GB",
+                       "NLLB-200 distilled 600M", NON_COMMERCIAL),
+    "nllb-1.3b": Alias("facebook/nllb-200-distilled-1.3B", "any", "CC-BY-NC 4.0", "5.5 GB",
+                       "NLLB-200 distilled 1.3B", NON_COMMERCIAL),
+    "nllb-3.3b": Alias("facebook/nllb-200-3.3B", "any", "CC-BY-NC 4.0", "17.6 GB", "NLLB-200 3.3B", NON_COMMERCIAL),
 }
 DEFAULT_MODEL = next(iter(MODELS))
+TRANSFORMERS_DEFAULT = "opus-mt"
 
 
-def resolve_model(name: str) -> ModelSpec:
-    """An alias, a local folder, or a hub id (`org/name`). Raises UnknownModel otherwise."""
+def default_model(backend: str = "auto") -> str:
+    """The alias a run uses when no model is named: quickmt, or opus-mt where only transformers may run."""
+    return TRANSFORMERS_DEFAULT if backend == "transformers" else DEFAULT_MODEL
+
+
+def resolve_model(name: str | None, backend: str = "auto") -> ModelSpec:
+    """An alias, a local folder, or a hub id (`org/name`); None is the default for the backend.
+    Raises UnknownModel otherwise."""
+    if name is None:
+        name = default_model(backend)
     if name in MODELS:
-        hub_id, _, warning = MODELS[name]
-        return ModelSpec(name, hub_id, False, warning)
+        a = MODELS[name]
+        return ModelSpec(name, a.hub_id, False, a.warning, "ct2" if a.backend == "ct2" else None)
     path = Path(name).expanduser()
     if path.is_dir():
         return ModelSpec(name, str(path.resolve()), True, None)
@@ -70,7 +106,9 @@ def resolve_model(name: str) -> ModelSpec:
     if looks_like_path:
         raise UnknownModel(f"model folder not found: {name}")
     if re.fullmatch(r"[\w.-]+/[\w.-]+", name):
-        return ModelSpec(name, name, False, NON_COMMERCIAL if "nllb" in name.lower() else None)
+        known = {a.hub_id: a for a in MODELS.values()}.get(name)
+        return ModelSpec(name, name, False, NON_COMMERCIAL if "nllb" in name.lower() else None,
+                         "ct2" if known and known.backend == "ct2" else None)
     raise UnknownModel(
         f"unknown model alias {name!r}; valid aliases: {', '.join(MODELS)} "
         "(or give a hub id such as Helsinki-NLP/opus-mt-ko-en, or a local folder)"
@@ -96,6 +134,11 @@ class Translator(ABC):
         """English for each batch in turn: a backend may work on the next batch while it hands one back."""
         for texts in batches:
             yield self.translate_batch(texts)
+
+    def unknown_pieces(self, texts: list[str]) -> tuple[int, int]:
+        """How many of the texts' source pieces the model's vocabulary lacks (they reach it as its unknown
+        token), and how many pieces there are, special tokens left out; (0, 0) where it cannot tell."""
+        return 0, 0
 
 
 def load_translator(spec: ModelSpec, options) -> Translator:
@@ -287,3 +330,91 @@ def translate_texts(
     if cache:
         cache.misses += len(todo)
     return found
+
+
+# --------------------------------------------------------------------------- checks of a loaded model
+
+# A news-like Korean text (figures, names, an agency, a quote) that any Korean-to-English vocabulary covers
+VOCABULARY_TEXT = (
+    "서울시는 3일 내년 예산을 48조 7천억 원으로 확정했다고 밝혔다. "
+    "김민준 시의회 의장은 \"청년 주거 지원에 2,300억 원을 더 배정했다\"고 말했다. "
+    "한국은행은 기준금리를 연 3.25%로 유지했으며, 소비자물가 상승률은 지난달 2.1%를 기록했다. "
+    "부산항의 컨테이너 물동량은 전년보다 5.4% 늘어난 2천3백만 TEU였다. "
+    "이번 대책으로 수도권 아파트 1만 2천 가구가 새로 공급될 예정이다. "
+    "정부는 반도체 수출이 11개월 연속 증가했다고 설명했다."
+)
+
+
+def check_vocabulary(translator: Translator, max_unknown: float, texts: Iterable[str] = (VOCABULARY_TEXT,),
+                     what: str = "a Korean test text") -> float | None:
+    """The share of the texts' source pieces that the model's vocabulary lacks (None where the model cannot
+    tell). Above `max_unknown` the model cannot read Korean (a vocabulary that lost its Hangul pieces, as a
+    port of a model with separate vocabularies may have): VocabularyMismatch, in one line."""
+    try:
+        unknown, total = translator.unknown_pieces([t for t in texts if t and t.strip()])
+    except Exception as e:  # a tokenizer this check does not understand: no reason to stop the run
+        log.warning("could not check the vocabulary of %s: %s: %s", translator.info.id, type(e).__name__, e)
+        return None
+    if not total:
+        return None
+    share = unknown / total
+    if share > max_unknown:
+        raise VocabularyMismatch(
+            f"model {translator.info.id} does not know {share:.1%} of the pieces of {what} ({unknown} of {total}; "
+            f"the limit is {max_unknown:.1%}): its vocabulary cannot read Korean. Choose another model "
+            "(`summarize models`), or raise --max-unknown"
+        )
+    return share
+
+
+# Korean sentences with plain figures that any working model renders (checked against the figure guard)
+CANARY = (
+    "서울시는 올해 공원 12곳을 새로 만들고 나무 3,400그루를 심는다.",
+    "한국은행은 기준금리를 연 3.5%로 동결했다.",
+    "이 회사의 지난해 매출은 2조 원으로 집계됐다.",
+    "경기는 관중 4만 5천 명이 지켜보는 가운데 열렸다.",
+)
+CANARY_FAILURES = 2  # this many wrong canary sentences make the warning: one may be a slip of a good model
+
+_HANGUL_RUN = re.compile(r"[가-힣]{2,}")
+_WORD = re.compile(r"\w+|[^\w\s]")
+_LOOP = re.compile(r"(.{2,}?)\1{3,}", re.S)
+
+
+def repetitive(en: str) -> bool:
+    """Mostly the same token over and over ("the the the", "connectconnectconnect")."""
+    tokens = _WORD.findall(en)
+    if len(tokens) >= 6 and max(tokens.count(t) for t in set(tokens)) > len(tokens) / 2:
+        return True
+    looped = sum(len(m.group(0)) for m in _LOOP.finditer(en))
+    return len(en) >= 12 and looped > len(en) / 2
+
+
+def canary(translator: Translator, figures_wrong: Callable[[str, str], bool], cache: TranslationCache | None = None,
+           batch_size: int = 32, max_batch_tokens: int = 4096) -> str | None:
+    """Translate the CANARY sentences (one batch, or none where the cache has them) and say what is wrong,
+    or None: a model whose English loses the figures (`figures_wrong(ko, en)`, the figure guard), repeats
+    itself, copies the Korean or says nothing is probably broken (random weights, a broken vocabulary)."""
+    try:
+        out = translate_texts(translator, CANARY, cache, batch_size, max_batch_tokens)
+    except Exception as e:
+        log.debug("the canary failed", exc_info=True)
+        return f"the model may be broken: it could not translate the test sentences ({type(e).__name__}: {e})"
+    problems: dict[str, int] = {}
+    wrong = 0
+    for ko in CANARY:
+        en = out.get(ko, "")
+        found = [name for name, bad in (
+            ("no English", not en.strip()),
+            ("figures lost or changed", bool(en.strip()) and figures_wrong(ko, en)),
+            ("the same words over and over", repetitive(en)),
+            ("Korean copied", bool(_HANGUL_RUN.search(en))),
+        ) if bad]
+        wrong += bool(found)
+        for name in found:
+            problems[name] = problems.get(name, 0) + 1
+    if wrong < CANARY_FAILURES:
+        return None
+    details = ", ".join(f"{name} in {n}" for name, n in problems.items())
+    return (f"the model may be broken: {wrong} of {len(CANARY)} test sentences came back wrong ({details}); "
+            "check its English before trusting these briefs")

@@ -14,6 +14,9 @@ from summarize.types import ModelInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+# The real non-weight files of public models (configs, vocabularies, sentencepiece models) live beside the
+# repository, never in it: ../shared/real_artifacts (CI has it; see each folder's SOURCE.txt)
+REAL_ARTIFACTS = ROOT.parent / "shared" / "real_artifacts"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
@@ -83,6 +86,34 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     from tiny_model import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model", [SAMPLES])
+
+
+@pytest.fixture(scope="session")
+def real_artifacts() -> Path:
+    """../shared/real_artifacts, or a skip that says why."""
+    needed = [REAL_ARTIFACTS / "opus-mt-ko-en" / "vocab.json", REAL_ARTIFACTS / "quickmt-ko-en" / "src.spm.model"]
+    missing = [str(p) for p in needed if not p.is_file()]
+    if missing:
+        pytest.skip(f"the real vocabularies are not beside the repository ({', '.join(missing)} missing): "
+                    "these tests need ../shared/real_artifacts")
+    return REAL_ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def quickmt_ct2_dir(real_artifacts, tmp_path_factory) -> Path:
+    """A random ready CTranslate2 model with quickmt-ko-en's real vocabularies and sentencepiece models."""
+    from tiny_model import build_ct2_model
+
+    return build_ct2_model(tmp_path_factory.mktemp("quickmt") / "model", real_artifacts / "quickmt-ko-en")
+
+
+@pytest.fixture(scope="session")
+def opus_mt_dir(real_artifacts, tmp_path_factory) -> Path:
+    """A random Marian model on opus-mt-ko-en's real config (shrunk) and real vocab.json."""
+    from tiny_model import build_opus_mt_ko_en
+
+    return build_opus_mt_ko_en(tmp_path_factory.mktemp("opus") / "model", real_artifacts / "opus-mt-ko-en",
+                               real_artifacts / "quickmt-ko-en")
 
 
 @pytest.fixture

@@ -131,7 +131,7 @@ def test_colliding_stems_get_unique_names(tmp_path, fake_model):
     "args,message",
     [
         (["/no/such/folder", "--out", "OUT"], "does not exist"),
-        (["IN", "--out", "OUT", "--model", "opus-big"], "unknown model alias 'opus-big'; valid aliases: opus-mt-tc-big"),
+        (["IN", "--out", "OUT", "--model", "opus-big"], "unknown model alias 'opus-big'; valid aliases: quickmt, opus-mt, opus-mt-tc-big"),
         (["IN", "--out", "OUT", "--device", "tpu"], "'tpu' is not one of"),
         (["IN", "--out", "OUT", "--batch-size", "0"], "0 is not in the range"),
         (["IN"], "Missing option '--out'"),
