@@ -66,7 +66,8 @@ KINDS = {
 
 REPORTER_TITLES = r"(?:기자|특파원|선임기자|객원기자|수습기자|인턴기자|통신원|논설위원|전문기자|기상캐스터|리포터|앵커)"
 _NAME = r"[가-힣]{2,4}"
-_NAMES = rf"(?<![가-힣]){_NAME}(?:\s?[·,ㆍ]\s?{_NAME}|\s{_NAME}(?=\s?{REPORTER_TITLES}|\s{_NAME}))*"
+# one to four names (a byline's reporters); bounded, so that a long run of words costs linear time
+_NAMES = rf"(?<![가-힣]){_NAME}(?:\s?[·,ㆍ]\s?{_NAME}|\s{_NAME}(?=\s?{REPORTER_TITLES}|\s{_NAME})){{0,3}}"
 _BRACKET = r"[\[【(<〔［]\s*(?P<b>[^\]】)>〕］\n]{1,40}?)\s*[\]】)>〕］]"
 _REPORTER = rf"(?P<names>{_NAMES})\s?{REPORTER_TITLES}"
 
@@ -82,7 +83,8 @@ TITLE_TAG = re.compile(r"^\s*[\[【<〈]\s*[가-힣A-Za-z0-9·&/ ]{1,8}\s*[\]】
                        r"긴급|\d보|포토|영상|인터뷰|사설|칼럼)\s*\)\s*")
 HANGUL = re.compile(r"[가-힣]")
 LETTER = re.compile(r"[^\W\d_]")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# starts only where a run of address characters starts, and never gives back: linear on any line
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
 URL = re.compile(r"https?://\S+|www\.\S+")
 PHONE = re.compile(r"(?<![\d.])(?:\(?0\d{1,2}\)?[-.)\s]?\d{3,4}[-.\s]\d{4}|1[5-9]\d{2}-\d{4}|\d{3,4}-\d{4})(?![\d.])")
 DATE_IN_LINE = re.compile(
@@ -480,8 +482,13 @@ def _related_head(s: str) -> bool:
     return bool(RELATED_HEAD.match(core))
 
 
+LONG_LINE = 600  # furniture is short: a longer line is content, and the rules need not read it
+
+
 def line_kind(s: str) -> tuple[str, str] | None:
     """(kind, rule) of a line that is page furniture by what it is, or None for a line that may be content."""
+    if len(s) > LONG_LINE:
+        return None
     for r in LINE_RULES:
         if r.test(s):
             return r.kind, r.rule

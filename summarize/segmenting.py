@@ -9,6 +9,7 @@ year ('15년) looked like an opening quote.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ._kiwi import Token, kiwi, tokenize
@@ -18,7 +19,9 @@ __all__ = ["segment", "segment_analysed", "split_paragraph", "quote_spans"]
 
 _APOS_YEAR = re.compile(r"['‘’`]\d{2}(?:년|\b)")
 _PROTECT = re.compile(
-    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d+(?:\.\d+)+\.?|[A-Za-z]\.(?:[A-Za-z]\.)+|"
+    # each alternative starts only where its run starts, and never gives back what it took: linear time
+    r"https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+|(?<![\d.])\d++(?:\.\d++)+\.?|"
+    r"(?<![A-Za-z.])[A-Za-z]\.(?:[A-Za-z]\.)+|"
     r"(?<![가-힣])[가-힣]\.[가-힣](?:\.[가-힣])*(?=[가-힣\s])"  # 시.군, 시.도, 읍.면.동: one word
 )
 _PARTICLE_START = re.compile(
@@ -27,6 +30,7 @@ _PARTICLE_START = re.compile(
 )
 _CLOSERS = "”’\"'」』)]}″′"
 _MISSED_END = re.compile(r"(?<=[가-힣][.!?])\s+(?=\S)|(?<=[가-힣][.!?][”’\"'])\s+(?=\S)")
+_WORD_CHAR = re.compile(r"[가-힣A-Za-z0-9]")
 _PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "(": ")", "[": "]"}
 
 
@@ -65,46 +69,93 @@ def quote_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
-    spans = [(s, e) for s, e, _ in quote_spans(text)]
-    spans += [(m.start(), m.end()) for m in _PROTECT.finditer(text)]
-    return spans
+    """Spans no sentence end may fall inside, merged and sorted (for a binary search)."""
+    spans = sorted([(s, e) for s, e, _ in quote_spans(text)] + [(m.start(), m.end()) for m in _PROTECT.finditer(text)])
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    k = bisect.bisect_left(starts, pos) - 1
+    return k >= 0 and spans[k][0] < pos < spans[k][1]
+
+
+def _spans(par: str, kiwi_ends: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of one paragraph, in order: Kiwi's ends and the ones it missed, none
+    inside a quote, a number or an address; a piece that only continues the one before (a particle after
+    a closing quote, a closing mark, punctuation) joins it. Linear in the paragraph's length."""
+    protected = _protected(par)
+    starts = [s for s, _ in protected]
+    cuts = {e for e in kiwi_ends if 0 < e < len(par)}
+    cuts |= {m.start() for m in _MISSED_END.finditer(par)}
+    cuts = sorted(c for c in cuts if not _inside(protected, starts, c))
+    out: list[tuple[int, int]] = []
+    start = 0
+    for c in cuts + [len(par)]:
+        a, b = start, c
+        while a < b and par[a].isspace():
+            a += 1
+        while b > a and par[b - 1].isspace():
+            b -= 1
+        start = c
+        if a == b:
+            continue
+        if out and ((par[out[-1][1] - 1] in _CLOSERS and _PARTICLE_START.match(par, a, b))
+                    or (par[a] in _CLOSERS and not _APOS_YEAR.match(par, a, b))
+                    or not _WORD_CHAR.search(par, a, b)):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def split_paragraph(par: str, kiwi_ends: list[int] | None = None) -> list[str]:
     """Sentences of one paragraph. `kiwi_ends` are Kiwi's sentence end offsets (computed if None)."""
     if kiwi_ends is None:
-        kiwi_ends = [s.end for s in kiwi().split_into_sents(par)]
+        kiwi_ends = [end for _, end, _ in _kiwi_sentences(par)]
+    return [par[a:b] for a, b in _spans(par, kiwi_ends)]
+
+
+# Kiwi's analysis costs more than linear time on a very long text: a long paragraph goes to it in pieces
+# cut at sentence ends (else at spaces), each piece analysed on its own.
+_CHUNK = 3000
+_SAFE_CUT = re.compile(r"(?<=[가-힣][.!?])\s+|(?<=[.!?][”’\"'])\s+")
+
+
+def _chunks(par: str) -> list[tuple[int, int]]:
+    if len(par) <= _CHUNK:
+        return [(0, len(par))]
     protected = _protected(par)
-
-    def inside(pos: int) -> bool:
-        return any(s < pos < e for s, e in protected)
-
-    cuts = {e for e in kiwi_ends if 0 < e < len(par)}
-    cuts |= {m.start() for m in _MISSED_END.finditer(par)}
-    cuts = sorted(c for c in cuts if not inside(c))
-    pieces, start = [], 0
-    for c in cuts + [len(par)]:
-        piece = par[start:c].strip()
-        if piece:
-            pieces.append(piece)
-        start = c
-    out: list[str] = []
-    for piece in pieces:
-        if out and (
-            (out[-1][-1:] in _CLOSERS and _PARTICLE_START.match(piece))
-            or (piece[0] in _CLOSERS and not _APOS_YEAR.match(piece))
-            or not re.search(r"[가-힣A-Za-z0-9]", piece)
-        ):
-            sep = "" if piece[0] in _CLOSERS or not par_has_space_before(par, piece) else " "
-            out[-1] = f"{out[-1]}{sep}{piece}"
-        else:
-            out.append(piece)
+    starts = [s for s, _ in protected]
+    out, a = [], 0
+    while len(par) - a > _CHUNK:
+        window = par[a + _CHUNK // 2:a + _CHUNK]
+        cut = None
+        for m in _SAFE_CUT.finditer(window):
+            pos = a + _CHUNK // 2 + m.end()
+            if not _inside(protected, starts, pos):
+                cut = pos
+        if cut is None:
+            space = window.rfind(" ")
+            cut = a + _CHUNK // 2 + space + 1 if space >= 0 else a + _CHUNK
+        out.append((a, cut))
+        a = cut
+    out.append((a, len(par)))
     return out
 
 
-def par_has_space_before(par: str, piece: str) -> bool:
-    i = par.find(piece)
-    return i > 0 and par[i - 1].isspace()
+def _kiwi_sentences(par: str) -> list[tuple[int, int, list[Token]]]:
+    """(start, end, morphemes with offsets in `par`) of each of Kiwi's sentences."""
+    out = []
+    for a, b in _chunks(par):
+        for s in kiwi().split_into_sents(par[a:b], return_tokens=True):
+            out.append((a + s.start, a + s.end, [Token(t.form, t.tag, a + t.start, t.len) for t in s.tokens]))
+    return out
 
 
 def segment(paragraphs: tuple[str, ...] | list[str]) -> list[Sentence]:
@@ -129,18 +180,22 @@ def segment_analysed(paragraphs: tuple[str, ...] | list[str], whole: frozenset[i
             out.append(Sentence(id=len(out), ko=par, paragraph=p))
             tokens[len(out) - 1] = tokenize(par)
             continue
-        found = kiwi().split_into_sents(par, return_tokens=True)
-        starts, ends = {s.start for s in found}, {s.end for s in found}
-        morphemes = [t for s in found for t in s.tokens]
-        pos = 0
-        for text in split_paragraph(par, [s.end for s in found]):
+        found = _kiwi_sentences(par)
+        starts, ends = {s for s, _, _ in found}, {e for _, e, _ in found}
+        morphemes = [t for _, _, ts in found for t in ts]
+        k = 0  # morphemes are in order: one walk over them for the whole paragraph
+        for at, end in _spans(par, [e for _, e, _ in found]):
             sid = len(out)
+            text = par[at:end]
             out.append(Sentence(id=sid, ko=text, paragraph=p))
-            at = par.find(text, pos)
-            end = at + len(text)
-            if at >= 0 and at in starts and end in ends:
-                tokens[sid] = [Token(t.form, t.tag, t.start - at, t.len) for t in morphemes if at <= t.start < end]
+            while k < len(morphemes) and morphemes[k].start < at:
+                k += 1
+            if at in starts and end in ends:
+                j = k
+                while j < len(morphemes) and morphemes[j].start < end:
+                    j += 1
+                tokens[sid] = [Token(t.form, t.tag, t.start - at, t.len) for t in morphemes[k:j]]
+                k = j
             else:
                 tokens[sid] = tokenize(text)
-            pos = end if at >= 0 else pos
     return out, tokens
