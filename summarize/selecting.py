@@ -176,14 +176,15 @@ def analyse(
     )
 
 
-_PARTS = {
-    "position": ("first", "second", "third", "decay"),
-    "headline": ("headline",),
-    "centrality": ("centrality",),
-    "length": ("length",),
-    "figures": ("figures",),
-    "quote": ("quote",),
-}
+# The parts of a score (SentenceScore's fields) and the features each adds up
+_PARTS = (
+    ("position", ("first", "second", "third", "decay")),
+    ("headline", ("headline",)),
+    ("centrality", ("centrality",)),
+    ("length", ("length",)),
+    ("figures", ("figures",)),
+    ("quote", ("quote",)),
+)
 
 
 def rank(
@@ -197,12 +198,14 @@ def rank(
     what it shares with those already taken, while the budget holds (the first always fits)."""
     w = WEIGHTS if weights is None else weights
     pen = PENALTIES if penalties is None else penalties
+    weighted = [(name, [(k, w.get(k, 0.0)) for k in keys]) for name, keys in _PARTS]
     base = []
+    totals = []
     for f, m in zip(a.features, a.flags, strict=True):
-        parts = {name: sum(w.get(k, 0.0) * f[k] for k in keys) for name, keys in _PARTS.items()}
+        parts = {name: sum(v * f[k] for k, v in ws) for name, ws in weighted}
         parts["penalty"] = sum((pen.get(x, 0.0) for x in m), 0.0)
         base.append(parts)
-    totals = [round(sum(p.values()), 9) for p in base]
+        totals.append(round(sum(parts.values()), 9))
     lam = w.get("redundancy", 0.0)
     redundancy = [0.0] * len(a.ids)
     seen = [0] * len(a.ids)  # how many of the chosen sentences redundancy[i] has been measured against
