@@ -16,6 +16,7 @@ its tool sentences that hold a gold reference sentence.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
@@ -121,14 +122,21 @@ def normalised(text: str) -> str:
 
 
 def holds(tool: str, ref: str) -> bool:
-    """Whether a tool sentence holds a reference sentence (both normalised): the same text, or one inside
-    the other where the shorter is most of the longer (a dateline or a credit cut off, two sentences joined)."""
+    """Whether a tool sentence holds (all or part of) a reference sentence, both normalised: the same
+    text; one inside the other, where the shorter is a sentence's worth (15 characters) or most of the
+    longer (a dateline or credit cut off, two sentences joined, one cut in two); or the two nearly the
+    same (a photo mark such as (사진) taken out of the middle)."""
     if not tool or not ref:
         return False
     if tool == ref:
         return True
     short, long_ = sorted((tool, ref), key=len)
-    return short in long_ and len(short) >= 0.5 * len(long_) and len(short) >= 8
+    if short in long_:
+        return len(short) >= 15 or (len(short) >= 8 and len(short) >= 0.5 * len(long_))
+    if len(short) < 0.8 * len(long_):
+        return False
+    m = difflib.SequenceMatcher(None, tool, ref, autojunk=False)
+    return m.quick_ratio() >= 0.9 and m.ratio() >= 0.9
 
 
 def article_file(doc: Doc, folder: Path) -> Path:
