@@ -66,8 +66,11 @@ _NOTICE = re.compile(
     r"(?:사진|자료|그래픽|출처|이미지)\s?[=:/]|영상\s?(?:편집|취재)\s?[:：]|(?:제공|캡처)\s*[)\]]?\s*[./]?$|"
     r"(?:^|\s)[가-힣]{2,4}\s?기자(?:\s*$|가\s?(?:보도|취재|전해)|입니다|였습니다)|문의\s?[:：]?\s?\d"
 )
+# a line that holds none of these is no notice (a quick test before _NOTICE)
+_NOTICE_HINTS = ("@", "무단", "재배포", "저작권", "ⓒ", "©", "opyright", "가기", "▶", "☞", "※", "구독", "제보", "사진",
+                 "자료", "그래픽", "출처", "이미지", "영상", "제공", "캡처", "기자", "문의")
 _QUESTION = re.compile(r"\?[\s\"'”’」』)\]]*$")
-_CLOSING_QUOTE = re.compile(r"[”\"’'」』]\s*$")
+_CLOSING_QUOTES = "”\"’'」』"
 
 
 def content_words(tokens: Sequence[Token]) -> dict[str, int]:
@@ -87,14 +90,15 @@ def flags(text: str, tokens: Sequence[Token], n_content: int) -> tuple[str, ...]
     `question` (a question to the reader), `notice` (a byline, a credit, a copyright or subscription line),
     `short` (fewer than SHORT content words). (analyse adds `repeat`: a line that repeats an earlier one.)"""
     out = []
-    quoted_end = bool(_CLOSING_QUOTE.search(text))
+    end = text.rstrip()[-1:]
+    quoted_end = bool(end) and end in _CLOSING_QUOTES
     last = next((t for t in reversed(tokens) if not _PUNCT.match(t.tag)), None)
     ends = last is not None and (last.tag == "EF" or last.tag.startswith("E") and bool(_ENDING.search(last.form)))
     if not ends and not quoted_end:
         out.append("fragment")
-    if not quoted_end and _QUESTION.search(text):
+    if not quoted_end and "?" in text and _QUESTION.search(text):
         out.append("question")
-    if _NOTICE.search(text):
+    if any(h in text for h in _NOTICE_HINTS) and _NOTICE.search(text):
         out.append("notice")
     if n_content < SHORT:
         out.append("short")
