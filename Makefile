@@ -1,6 +1,7 @@
 # summarize: the two commands of the README, and their helpers.
 #   make brief   [MODEL=alias|hub-id|folder] [CONFIG=file] [OUT=folder]
 #   make test
+#   make eval    the summary against human extractive summaries (../shared/summaries/, tests/pages/)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -9,7 +10,7 @@ CONFIG ?= configs/default.toml
 OUT    ?= briefs
 MODEL  ?=
 
-.PHONY: install brief test lint browser bench tiny-model clean
+.PHONY: install brief test lint browser bench eval tiny-model clean
 
 install: $(STAMP)
 
@@ -40,6 +41,12 @@ test: lint browser
 # Benchmark (outside the test suite): ratios measured side by side in one run, see bench/bench.py
 bench: install
 	$(PY) bench/bench.py $(BENCH_ARGS)
+
+# The abridged summary against human extractive summaries (outside the test suite): sentence F1 and
+# ROUGE-1/2/L of lead-3, the lead at the default length and the selection, side by side; see
+# bench/eval_summary.py. EVAL_ARGS: e.g. --pages FOLDER (more annotated pages laid out as tests/pages/)
+eval: install
+	$(PY) bench/eval_summary.py $(EVAL_ARGS)
 
 # A tiny random model built the way the tests build theirs: `make brief MODEL=.tiny-model`
 tiny-model: install

@@ -16,7 +16,18 @@ from .errors import (  # noqa: E402
 from .options import BriefOptions, GenerationOptions, load_options  # noqa: E402
 from .pipeline import Prepared, RunReport, compose, guard, prepare, run  # noqa: E402
 from .translation import MODELS, Translator, resolve_model  # noqa: E402
-from .types import Article, Brief, Figure, Meta, ModelInfo, Quote, Sentence, Source, Translated  # noqa: E402
+from .types import (  # noqa: E402
+    Article,
+    Brief,
+    Figure,
+    Meta,
+    ModelInfo,
+    Quote,
+    Sentence,
+    SentenceScore,
+    Source,
+    Translated,
+)
 
 __all__ = [
     "__version__",
@@ -39,6 +50,7 @@ __all__ = [
     "ModelInfo",
     "Quote",
     "Sentence",
+    "SentenceScore",
     "Source",
     "Translated",
     "SummarizeError",

@@ -267,7 +267,7 @@ PHOTO_CREDIT_LINE = re.compile(
 )
 PHOTO_INLINE = re.compile(r"\s?[(\[]\s*(?:사진|사진\s?왼쪽|사진\s?오른쪽|작은\s?사진|오른쪽|왼쪽|가운데|앞줄\s?가운데|뒷줄\s?가운데)\s*[)\]]")
 CAPTION_LINE = re.compile(
-    r"(?:^\s*(?:사진|그래픽|자료사진|이미지|사진\s?설명)\s*[=:/]|[(\[<]\s*(?:사진|그래픽|자료|출처|이미지|제공)\s*[=:][^)\]>]*[)\]>]\s*$|"
+    r"(?:\*?\s*재판매\s?및\s?DB\s?금지\s*$|^\s*(?:사진|그래픽|자료사진|이미지|사진\s?설명)\s*[=:/]|[(\[<]\s*(?:사진|그래픽|자료|출처|이미지|제공)\s*[=:][^)\]>]*[)\]>]\s*$|"
     r"\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*/\s*\S+(?:\s.*)?$|ⓒ\s?News1|\[[가-힣A-Za-z]+\s?(?:자료)?사진\]\s*$|"
     r"/\s?(?:[A-Z]{1,5}|로이터|신화)?(?:=?\s?)?(?:연합뉴스|뉴스1|뉴시스|뉴스핌|게티이미지|Getty\s?Images|AP|AFP|로이터|EPA|신화|"
     r"[가-힣A-Za-z]{1,12}\s?(?:제공|그래픽|사진))\s*(?:코리아)?\s*$|"
@@ -648,8 +648,9 @@ def _headline_like(s: str) -> bool:
     return not core.endswith(("다", "요", "죠")) or len(core) <= 45
 
 
-def _lead_like(s: str) -> bool:
-    """A line that opens the article: a dateline, a sentence, or a long stretch of text."""
+def _lead_like(s: str, relaxed: bool = False) -> bool:
+    """A line that opens the article: a dateline, a sentence, or a long stretch of text. `relaxed`: the page
+    drops its full stops (some archives and exports do), so a declarative end is a sentence's."""
     if DATELINE.match(s) and (DATELINE.match(s).group("b") or DATELINE.match(s).group("names")):
         return True
     if PLACE_REPORTER.match(s) and "=" in s[:20]:
@@ -657,7 +658,11 @@ def _lead_like(s: str) -> bool:
     core = s.strip()
     if FULL_STOP.search(core) and len(core) >= 12:
         return True
-    return len(core) >= 60 and len(HANGUL.findall(core)) >= 25 and not _headline_like(core[:120])
+    # text that drops its full stops (some archives and exports): a declarative end, or a stretch longer
+    # than any headline
+    if re.search(r"[가-힣]다[\"'”’」』)\]]*$", core) and len(core) >= (15 if relaxed else 40):
+        return True
+    return len(core) >= 80 and len(HANGUL.findall(core)) >= 30
 
 
 # --------------------------------------------------------------------------- the page, line by line
@@ -669,6 +674,7 @@ class _L:
     text: str
     zone: str  # what the markup says of its block (Source.zones, without the main-content mark)
     main: bool = False  # the article extractor kept it as main content
+    lead: bool = False  # reads like article text (a sentence, a dateline, a long stretch)
     kind: str | None = None
     rule: str = ""
     spoken: tuple[str, str] | None = None  # a sound-bite's (speaker, title)
@@ -697,6 +703,13 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
             x.kind, x.rule = "caption", "under a photo, reading like a caption"
     _captions_after_credits(lines)
     _sound_bites(lines)
+    relaxed = _drops_full_stops(lines)
+    for x in lines:
+        x.lead = _lead_like(x.text, relaxed)
+    first = next((k for k, x in enumerate(lines) if x.kind is None), None)
+    if relaxed and first is not None and (first + 1 == len(lines) or lines[first + 1].no > lines[first].no + 1) \
+            and len(lines[first].text) <= 60:
+        lines[first].lead = _lead_like(lines[first].text)  # a short first line standing alone: a headline's place
 
     # 2. the headline
     title, t_at = _find_title(lines, source.title)
@@ -779,6 +792,12 @@ def _date_cell(c: str) -> tuple[str, str] | None:
     return None
 
 
+def _drops_full_stops(lines: list[_L]) -> bool:
+    """Whether the page writes its sentences without full stops: few of its longer lines end with one."""
+    long = [x for x in lines if x.kind is None and len(x.text) >= 25 and HANGUL.search(x.text)]
+    return len(long) >= 3 and sum(1 for x in long if FULL_STOP.search(x.text)) < 0.2 * len(long)
+
+
 def _zone_decides(x: _L, has_main: bool) -> bool:
     """Whether the markup's word on a line's block decides its class: a caption block always; navigation,
     comments, ads and footers unless the line is a full sentence of the main content; related lists, share
@@ -830,7 +849,7 @@ def _find_title(lines: list[_L], given: str | None) -> tuple[str | None, int | N
     for i, x in enumerate(lines[:40]):
         if x.kind is not None:
             continue
-        if seen >= 5 or (len(x.text) >= 80 and _lead_like(x.text)):
+        if seen >= 5 or (len(x.text) >= 80 and x.lead):
             break
         seen += 1
         if _headline_like(x.text) and _above_the_details(lines, i):
@@ -843,7 +862,7 @@ def _find_title(lines: list[_L], given: str | None) -> tuple[str | None, int | N
     for i, x in enumerate(lines[:40]):
         if x.kind is not None:
             continue
-        if _lead_like(x.text):
+        if x.lead:
             return None, None  # the page opens with its lead: no headline line
         if _headline_like(x.text):
             nxt = next((y for y in lines[i + 1:i + 3] if y.kind not in ("widget", "tag")), None)
@@ -873,11 +892,11 @@ def _body_start(lines: list[_L], t_at: int | None, has_main: bool) -> int | None
         x = lines[i]
         if x.kind is not None:
             continue
-        if has_main and not x.main and not _lead_like(x.text):
+        if has_main and not x.main and not x.lead:
             continue
         if t_at is not None and i <= t_at + 3 and _headline_like(x.text) and _above_the_details(lines, i):
             continue  # a deck between the headline and the page's date or byline
-        if _lead_like(x.text) or x.kind is None and has_main and x.main and len(x.text) >= 20:
+        if x.lead or x.kind is None and has_main and x.main and len(x.text) >= 20:
             while i > first and lines[i - 1].kind is None and lines[i - 1].no == lines[i].no - 1 \
                     and CONTINUES.search(lines[i - 1].text):
                 i -= 1  # the lead's first words, wrapped onto the line before
@@ -917,7 +936,7 @@ def _body_end(lines: list[_L], start: int, has_main: bool) -> int:
             i = j
             continue
         if x.kind is None:
-            if has_main and not x.main and not _lead_like(x.text) and not (_row_like(x.text) and x.zone == ""):
+            if has_main and not x.main and not x.lead and not (_row_like(x.text) and x.zone == ""):
                 i += 1
                 continue
             if not (re.match(r"^\s*[▶►▷☞]", x.text) and not FULL_STOP.search(x.text)):
@@ -940,7 +959,7 @@ def _inside_body(body: list[_L], title: str | None, has_main: bool) -> None:
         if key and _squash(_clean_title(s)) == key:
             x.kind, x.rule = "repeated", "the headline printed again"
             continue
-        if has_main and not x.main and not _lead_like(s) and not _row_like(s):
+        if has_main and not x.main and not x.lead and not _row_like(s):
             x.kind, x.rule = "after-end", "outside the article's main content (the page's markup)"
             continue
         if x.spoken:

@@ -46,7 +46,7 @@ from .translation import (
     resolve_model,
     translate_texts,
 )
-from .types import Article, Brief, Figure, Line, ModelInfo, Quote, Sentence, Source, Translated
+from .types import Article, Brief, Figure, Line, ModelInfo, Quote, Sentence, SentenceScore, Source, Translated
 from .workers import Task, WorkerDied, Workers, default_processes
 
 __all__ = ["Prepared", "prepare", "explain", "Explained", "units_of", "compose", "guard", "run", "RunReport", "Entry", "STATE_DIR"]
@@ -74,6 +74,7 @@ class Prepared:
     summary: tuple[int, ...]
     # The texts to translate, each with the figures its English must keep (see units_of)
     units: tuple[tuple[str, tuple[Figure, ...]], ...] = ()
+    scores: tuple[SentenceScore, ...] = ()  # why each summary sentence was chosen, in the order of `summary`
 
 
 def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
@@ -89,9 +90,11 @@ def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
     for f in figures:
         if f.value is not None:
             counts[f.sentence] = counts.get(f.sentence, 0) + 1
-    summary = select(sentences, counts, {q.sentence for q in quotes}, options.max_sentences, options.max_chars)
+    scores = select(sentences, counts, {q.sentence for q in quotes}, options.max_sentences, options.max_chars,
+                    title=article.title, tokens=tokens)
+    summary = tuple(sc.id for sc in scores)
     units = _units(article.title, sentences, figures, quotes, summary)
-    return Prepared(source, article, tuple(sentences), tuple(figures), tuple(quotes), tuple(summary), units)
+    return Prepared(source, article, tuple(sentences), tuple(figures), tuple(quotes), summary, units, scores)
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,7 @@ def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: Mo
     return Brief(
         source=p.source, article=p.article, sentences=p.sentences, summary=summary, figures=p.figures,
         quotes=quotes, title=title, warnings=tuple(warnings), model=model, tool_version=__version__,
+        scores=p.scores,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from .types import Brief, Figure
+from .types import Brief, Figure, SentenceScore
 
 __all__ = ["to_markdown", "to_json", "to_dict", "explain_text", "SCHEMA", "FLAG_TEXT"]
 
@@ -18,8 +18,21 @@ FLAG_TEXT = {
 }
 
 
+_SCORE_PARTS = ("total", "position", "headline", "centrality", "length", "figures", "quote", "penalty", "redundancy")
+
+
+def _score(sc: SentenceScore | None) -> dict | None:
+    """A summary sentence's score and its parts (rounded), and the order in which it was chosen."""
+    if sc is None:
+        return None
+    out = {k: round(getattr(sc, k), 4) + 0.0 for k in _SCORE_PARTS}  # + 0.0: no -0.0
+    out["rank"] = sc.rank
+    return out
+
+
 def to_dict(b: Brief) -> dict:
     by_id = {s.id: s for s in b.sentences}
+    scores = {sc.id: sc for sc in b.scores}
     return {
         "schema": SCHEMA,
         "source": {"path": b.source.path, "sha256": b.source.sha256, "encoding": b.source.encoding},
@@ -30,7 +43,8 @@ def to_dict(b: Brief) -> dict:
         "deck": list(b.article.deck),
         "sentences": [{"id": s.id, "ko": s.ko} for s in b.sentences],
         "summary": [
-            {"id": i, "ko": by_id[i].ko, "en": t.en, "flags": list(t.flags), "notes": list(t.notes)}
+            {"id": i, "ko": by_id[i].ko, "en": t.en, "flags": list(t.flags), "notes": list(t.notes),
+             "score": _score(scores.get(i))}
             for i, t in b.summary
         ],
         "figures": [

@@ -103,6 +103,23 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class SentenceScore:
+    """Why a sentence is in the summary: its score and the parts that add up to it (see selecting)."""
+
+    id: int  # Sentence.id
+    total: float  # the sum of the parts below
+    position: float  # where it stands among the article's content sentences (the lead scores most)
+    headline: float  # how much of the headline it carries
+    centrality: float  # how much its content words share with the rest of the article
+    length: float  # how much it says
+    figures: float  # a tie-breaker
+    quote: float  # a tie-breaker
+    penalty: float  # a line that is not content: a caption, byline, notice, question, very short line
+    redundancy: float  # what it repeats of the sentences chosen before it
+    rank: int  # the order in which it was chosen, from 1
+
+
+@dataclass(frozen=True)
 class Translated:
     """One translated unit (the title, a summary sentence, a quote, a speaker)."""
 
@@ -135,3 +152,4 @@ class Brief:
     warnings: tuple[str, ...]
     model: ModelInfo
     tool_version: str
+    scores: tuple[SentenceScore, ...] = ()  # why each summary sentence was chosen (selecting)

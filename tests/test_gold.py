@@ -102,6 +102,21 @@ def test_summary_invariants(name, briefs, prepared):
         assert not unflagged or "unverified-number" in item["flags"]
 
 
+SCORE_PARTS = ("position", "headline", "centrality", "length", "figures", "quote", "penalty", "redundancy")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_summary_sentence_says_why_it_was_chosen(name, briefs, prepared):
+    data, _ = briefs[name]
+    scores = {sc.id: sc for sc in prepared[name].scores}
+    for item in data["summary"]:
+        score = item["score"]
+        assert set(score) == {"total", "rank", *SCORE_PARTS}
+        assert score["total"] == pytest.approx(sum(score[k] for k in SCORE_PARTS), abs=1e-3)
+        assert score["total"] == pytest.approx(scores[item["id"]].total, abs=1e-4)
+    assert sorted(item["score"]["rank"] for item in data["summary"]) == list(range(1, len(data["summary"]) + 1))
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_json_schema_2(name, briefs):
     data, _ = briefs[name]
