@@ -120,7 +120,7 @@ def test_each_brief_by_email_with_parts_headers_figures_and_quotes(out, smtp):
         assert re.search("[가-힣]", msg["Subject"])
         text = html.unescape(re.sub(r"<[^>]+>", "", rich))
         for f in item.data["figures"]:
-            if f["value"] is not None:
+            if f["key"]:
                 assert f["text"] in plain and f["text"] in text
         for q in item.data["quotes"]:
             assert q["ko"] in plain and q["ko"] in text
@@ -290,7 +290,7 @@ def test_each_brief_to_slack_keeps_every_figure_and_quote(out, slack):
         dump = unescape(json.dumps(payloads, ensure_ascii=False)).replace('\\"', '"')
         assert item.data["title"]["ko"] in dump
         for f in item.data["figures"]:
-            if f["value"] is not None:
+            if f["key"]:
                 assert f["text"] in dump and f["en"] in dump
         for q in item.data["quotes"]:
             assert q["ko"] in dump
