@@ -92,6 +92,11 @@ def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
     return Prepared(source, article, tuple(sentences), tuple(figures), tuple(quotes), tuple(summary), units)
 
 
+def _who(q: Quote) -> str | None:
+    """What the brief translates of who speaks: the name, or the role of someone the article does not name."""
+    return q.speaker or q.speaker_title
+
+
 def _is_quantity(f: Figure) -> bool:
     """A figure that weighs in choosing summary sentences: an amount, not a rank, an ordinal, an age group
     or a number spelled `한` (a, one)."""
@@ -105,8 +110,8 @@ def _units(title, sentences, figures, quotes, summary, domain=None) -> tuple[tup
         units.append((by_id[i].ko, tuple(f for f in figures if f.sentence == i)))
     for q in quotes:
         units.append((q.ko, tuple(extract_figures(q.ko, q.sentence, domain))))
-        if q.speaker:
-            units.append((q.speaker, ()))
+        if _who(q):
+            units.append((_who(q), ()))
     return tuple(units)
 
 
@@ -131,8 +136,8 @@ class Spooled:
 
 def units_of(p: Prepared | Spooled) -> tuple[tuple[str, tuple[Figure, ...]], ...]:
     """The texts to translate, each with the figures its English must keep:
-    the title, the summary sentences, each quote as its own unit, and the speakers (worked out once,
-    in prepare)."""
+    the title, the summary sentences, each quote as its own unit, and the speakers (their names, or the
+    role of a speaker the article does not name; worked out once, in prepare)."""
     return p.units
 
 
@@ -191,7 +196,7 @@ def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: Mo
     by_id = {s.id: s for s in p.sentences}
     title = tr(p.article.title)
     summary = tuple((i, tr(by_id[i].ko)) for i in p.summary)
-    quotes = tuple((q, tr(q.ko), tr(q.speaker) if q.speaker else None) for q in p.quotes)
+    quotes = tuple((q, tr(q.ko), tr(_who(q)) if _who(q) else None) for q in p.quotes)
     warnings: list[str] = []
     counted = _flag_count(title, summary, quotes)
     if counted:

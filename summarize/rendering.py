@@ -130,7 +130,7 @@ def to_markdown(b: Brief) -> str:
         lines += ["## Quotes", ""]
         for q, t, sp in b.quotes:
             who_ko = ", ".join(x for x in (q.speaker, q.speaker_title) if x) or "화자 미상"
-            who_en = (sp.en if sp else None) or ("unnamed speaker" if not q.speaker else q.speaker)
+            who_en = (sp.en if sp else None) or q.speaker or q.speaker_title or "unnamed speaker"
             lines.append(f"> “{t.en}”  ")
             if _mark(t, sp):
                 lines.append(f"> {_mark(t, sp)}  ")
