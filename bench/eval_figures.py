@@ -11,9 +11,11 @@ Figures (gold: [text, value, English]):
 - value exact: an overlapping figure has the gold value (four decimals); where the gold value is null
   (a date, a time, a year, an ordinal, a rank, a range, a score), a figure with no value or one of
   those kinds counts: issue 10 asks ranks and ordinals to carry their number, the corpus leaves them null;
-- English right: the figure's English equals the gold's (case, spaces, minus signs and dashes aside),
-  or says the same numbers with the same unit words; `wrong English` lists the others where the gold
-  English holds different numbers or units (the kind of error the guard cannot see);
+- English right: the figure's English equals the gold's (case, spaces, minus signs and dashes aside:
+  "word for word"), or says the same numbers (in digits or words) with the same units of measure,
+  money, time and percentage; the gold's choice of noun ("23 residents" for 23명, which the finder
+  renders "23 people") is not a unit. `wrong numbers or units` counts the others: the kind of error
+  the guard cannot see;
 - extra: extracted figures that overlap no gold figure (names, phone numbers, …), listed with --misses.
 
 Quotes (gold: [text, speaker, title]):
@@ -41,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # PYTHONPATH set to another checkout measures that one instead
 
 from summarize.figures import english_tokens, extract_figures  # noqa: E402
-from summarize.quotes import find_quotes, quote_marks  # noqa: E402
+from summarize.quotes import find_quotes  # noqa: E402
 
 try:
     from summarize.figures import article_domain
@@ -50,12 +52,50 @@ except ImportError:  # an older finder
 from summarize.types import Sentence  # noqa: E402
 
 LABEL_KINDS = {"date", "time", "year", "ordinal", "rank", "range", "score", "floor"}
-UNIT_WORDS = re.compile(
-    r"won|\$|dollars?|yen|yuan|euros?|pounds?|%|percentage points?|points?|people|persons?|weeks?|days?|months?|"
-    r"years?|hours?|minutes?|seconds?|shares?|inches|inch|m²|km²|km|cm|mm|kg|tonnes?|tons?|°C|°F|degrees?|"
-    r"barrels?|households?|times|places|cases|units|floors?|basement|innings?|hits?|runs?|homers?|goals?|wins?|"
-    r"losses|draws?|games?|under par|yards?|pyeong|hectares?|liters?|to 1|in their|place|round|quarter|Q\d",
-    re.I)
+# Units a reader must not get wrong, by what they measure; words such as "people", "residents" or "cases"
+# are the annotator's choice of noun, not a unit
+UNITS = [(re.compile(p, re.I), u) for p, u in [
+    (r"\$|dollars?\b|\busd\b", "$"), (r"\bwon\b", "won"), (r"\byen\b", "yen"), (r"\byuan\b", "yuan"),
+    (r"\beuros?\b|€", "euro"), (r"percentage points?|%p|\bpp\b", "pp"), (r"%|percent", "%"),
+    (r"\byears?\b", "year"), (r"\bmonths?\b", "month"), (r"\bweeks?\b", "week"), (r"\bdays?\b", "day"),
+    (r"\bhours?\b", "hour"), (r"\bminutes?\b", "minute"), (r"(?:\d|\bone|\btwo|\bthree|\bfew)\s?seconds?\b", "second"),
+    (r"°c|celsius", "°C"), (r"°f|fahrenheit", "°F"), (r"m²|square met", "m²"), (r"km²", "km²"), (r"\bpyeong\b", "pyeong"),
+    (r"\bhectares?\b|\bha\b", "ha"), (r"\bkm\b|kilomet", "km"), (r"\bcm\b", "cm"), (r"\bmm\b|millimet", "mm"),
+    (r"\binch(?:es)?\b|-inch", "inch"), (r"\bkg\b|kilogram", "kg"), (r"\btonnes?\b|\btons?\b", "t"),
+    (r"\bbarrels?\b", "barrel"), (r"\bshares?\b", "share"), (r"\bpoints?\b", "point"), (r"to 1\b", "ratio"),
+    (r"under par", "under par"), (r"\byards?\b", "yard"), (r"\binnings?\b", "inning")]]
+
+
+def units(s: str) -> set[str]:
+    return {u for p, u in UNITS if p.search(s)}
+
+
+def numbers(s: str) -> set[str]:
+    toks = english_tokens(s)
+    parts = {x for t in toks if t.startswith("frac:") for x in t[5:].split("/")}  # 5 1/3: the 1 and 3 are the fraction
+    out = set()
+    for t in toks:
+        if t.startswith("word:"):
+            t = t[5:]
+        if t in parts:
+            continue
+        out.add(t.replace("−", "-"))
+    return out
+
+
+def english_verdict(ours: str, gold: str) -> str:
+    """exact (the same words), right (the same numbers and units, in other words), or wrong."""
+    if norm(ours) == norm(gold):
+        return "exact"
+    n_o, n_g = numbers(ours), numbers(gold)
+    if not n_g and re.search(r"\ban?\b|once|single", gold):
+        n_g = {"1"}
+    same_numbers = n_o == n_g or (n_g and n_g <= n_o and len(n_o - n_g) <= 1) or (not n_g and n_o <= {"1"})
+    u_o, u_g = units(ours), units(gold)
+    same_units = u_g <= u_o or (u_o and u_g and u_o & u_g == u_g) or not u_g
+    if u_g and not u_o:
+        same_units = False
+    return "right" if same_numbers and same_units else "wrong"
 
 
 def norm(s: str | None) -> str:
@@ -85,14 +125,6 @@ def locate(text: str, sentences: list[str], start_at: tuple[int, int]) -> tuple[
     return None
 
 
-def english_ok(ours: str, gold: str) -> bool:
-    if norm(ours) == norm(gold):
-        return True
-    nums = lambda s: sorted(t for t in english_tokens(s) if not t.startswith("month:"))  # noqa: E731
-    units = lambda s: sorted({u.lower().rstrip("s") for u in UNIT_WORDS.findall(s)})  # noqa: E731
-    return nums(ours) == nums(gold) and units(ours) == units(gold)
-
-
 def eval_figures(gold: dict, sentences: list[str], figs: dict[int, list], out: dict) -> None:
     pos = (0, 0)
     used: set[int] = set()
@@ -120,10 +152,12 @@ def eval_figures(gold: dict, sentences: list[str], figs: dict[int, list], out: d
         else:
             out["value_wrong"].append(row)
         if en is None:
-            out["en_total"] -= 0
             continue
         out["en_total"] += 1
-        if any(english_ok(f.en, en) for f in over):
+        verdicts = {english_verdict(f.en, en) for f in over}
+        if "exact" in verdicts:
+            out["en_exact"] += 1
+        if verdicts & {"exact", "right"}:
             out["en_right"] += 1
         else:
             out["en_wrong"].append(row)
@@ -200,7 +234,7 @@ def main() -> None:
     if not files:
         print(f"no gold files under {args.pages}/gold/{'|'.join(splits)}: skipped")
         return
-    fig = {"gold": 0, "found": 0, "exact": 0, "en_total": 0, "en_right": 0, "missed": [], "value_wrong": [],
+    fig = {"gold": 0, "found": 0, "exact": 0, "en_total": 0, "en_exact": 0, "en_right": 0, "missed": [], "value_wrong": [],
            "en_wrong": [], "extra": [], "unlocated": []}
     quo = {k: {"gold": 0, "found": 0, "speaker_right": 0, "title_total": 0, "title_right": 0, "missed": [],
                "speaker_wrong": [], "title_wrong": []} for k in ("marks", "with_soundbites")}
@@ -227,7 +261,8 @@ def main() -> None:
     print(f"{len(files)} pages ({', '.join(splits)}), {n_sent} sentences, {fig['gold']} gold figures")
     print(f"figures found    {pct(fig['found'], fig['gold'])}")
     print(f"values exact     {pct(fig['exact'], fig['gold'])}")
-    print(f"English right    {pct(fig['en_right'], fig['en_total'])}")
+    print(f"English right    {pct(fig['en_right'], fig['en_total'])} (word for word: {pct(fig['en_exact'], fig['en_total'])}; "
+          f"wrong numbers or units: {len(fig['en_wrong'])})")
     print(f"extra figures    {len(fig['extra'])} (not in the gold)")
     for k, q in quo.items():
         label = "quotes (marks only)" if k == "marks" else "quotes (+ sound-bites, speaker from gold)"

@@ -157,10 +157,16 @@ MINUS = "−"  # U+2212, as a reader writes a negative number
 
 # Native numbers: 한/두/세/네 … 아흔아홉 (attributive forms before a counter) and 하나/둘/셋/넷.
 NATIVE_ONES = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9,
-               "하나": 1, "둘": 2, "셋": 3, "넷": 4}
+               "하나": 1, "둘": 2, "셋": 3, "넷": 4, "석": 3, "넉": 4}
+# Two numbers in one word, an approximate count: 서너 곳 (three or four places)
+NATIVE_PAIRS = {"한두": (1, 2), "두세": (2, 3), "두어": (2, 3), "서너": (3, 4), "너덧": (4, 5), "네댓": (4, 5),
+                "너댓": (4, 5), "대여섯": (5, 6), "대엿": (5, 6), "예닐곱": (6, 7), "일여덟": (7, 8), "여남은": (10, 11)}
+# Days counted in native words: 하루 … 열흘, 보름
+NATIVE_DAYS = {"하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "엿새": 6, "이레": 7, "여드레": 8, "아흐레": 9,
+               "열흘": 10, "보름": 15}
 NATIVE_TENS = {"열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70,
                "여든": 80, "아흔": 90}
-_ONES_RE = "다섯|여섯|일곱|여덟|아홉|하나|한|두|세|네|둘|셋|넷"
+_ONES_RE = "다섯|여섯|일곱|여덟|아홉|하나|한|두|세|네|둘|셋|넷|석|넉"
 NATIVE_RE = rf"(?:(?:열|스물|서른|마흔|쉰|예순|일흔|여든|아흔)(?:{_ONES_RE})?|스무|{_ONES_RE})"
 
 _SINO_DIGITS = {"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "륙": 6, "칠": 7, "팔": 8, "구": 9}
@@ -328,6 +334,8 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "℉": ("°F", "{n}°F", "measure"),
     "도": ("degree", "{n} degrees", "measure"),
     "ha": ("ha", "{n} hectares", "measure"),
+    "㏊": ("ha", "{n} hectares", "measure"),
+    "a": ("are", "{n} ares", "measure"),
     "헥타르": ("ha", "{n} hectares", "measure"),
     "평": ("pyeong", "{n} pyeong", "measure"),
     "리터": ("L", "{n} liters", "measure"),
@@ -366,6 +374,8 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "마력": ("hp", "{n} horsepower", "measure"),
     "칼로리": ("kcal", "{n} calories", "measure"),
     "kcal": ("kcal", "{n} kcal", "measure"),
+    "큐비트": ("qubits", "{n} qubits", "measure"),
+    "인당": ("per person", "per person", "count"),
     "bp": ("bp", "{n} basis points", "percent"),
     # percentages
     "%포인트": ("pp", "{n} percentage points", "percent"),
@@ -553,6 +563,20 @@ COUNTERS: dict[str, tuple[str, str, str]] = {
     "잔": ("cups", "{n} cups", "count"),
     "병": ("bottles", "{n} bottles", "count"),
     "달러": ("USD", "${n}", "money"),
+    "돈": ("don", "{n} don", "measure"),
+    "가마": ("sacks", "{n} sacks", "count"),
+    "속": ("bundles", "{n} bundles", "count"),
+    "근": ("geun", "{n} geun", "measure"),
+    "포기": ("heads", "{n} heads", "count"),
+    "상자": ("boxes", "{n} boxes", "count"),
+    "봉지": ("bags", "{n} bags", "count"),
+    "자루": ("sacks", "{n} sacks", "count"),
+    "그릇": ("bowls", "{n} bowls", "count"),
+    "계단": ("places", "{n} places", "count"),
+    "단계": ("levels", "{n} levels", "count"),
+    "회차": ("shows", "{n} shows", "count"),
+    "집": ("households", "{n} households", "count"),
+    "문제": ("questions", "{n} questions", "count"),
     "번째": ("ordinal", "{o}", "ordinal"),
     "째": ("ordinal", "{o}", "ordinal"),
 }
@@ -561,7 +585,7 @@ _COUNTER_RE = _surface_re(COUNTERS)
 # (세 명단, 한 해외, 두 배우 are not figures).
 _AFTER_COUNTER = re.compile(
     r"(?:[^가-힣]|$|이|가|은|는|을|를|의|에|도|만|과|와|로|으로|씩|째|간|뿐|께|까지|부터|에서|이나|나|쯤|가량|여|"
-    r"남짓|이상|이하|배기|짜리|동안|이었|였|이다|다\b|이며|며|이고|고\b|이라|라\b)"
+    r"남짓|이상|이하|배기|짜리|동안|이었|였|이다|다\b|이며|며|이고|고\b|이라|라\b|인\s|입니|이에요|예요|째|새|꼴|씩)"
 )
 
 # Sino-Korean numbers with these after them (written apart or together) are figures: 삼백오십 명, 이천십칠 년
@@ -592,6 +616,13 @@ ORDINALS: dict[str, str] = {
     "분기": "Q{n}",
     "회차": "{o} round",
     "세기": "the {o} century",
+    "순위": "{o} priority",
+    "단계": "level {n}",
+    "집": "{o} album",
+    "교시": "period {n}",
+    "학년": "{o}-year",
+    "등급": "grade {n}",
+    "차전": "game {n}",
 }
 _ORD_RE = "|".join(re.escape(u) for u in sorted(ORDINALS, key=len, reverse=True))
 
@@ -613,8 +644,8 @@ SUFFIX_QUALIFIERS: list[tuple[str, str]] = [
     (r"보다\s?(?:는\s?)?(?:크|많|높|길)", "more than"),
     (r"보다\s?(?:는\s?)?(?:작|적|낮|짧)", "less than"),
     (r"(?:혹은|또는)\s?그\s?이상", "at least"),
-    (r"(?:이|가)?\s?(?:넘는|넘게|넘은|웃도는)", "more than"),
-    (r"에\s?육박", "nearly"),
+    (r"(?:이|가|을|를)?\s?(?:넘는|넘게|넘은|웃도는)", "more than"),
+    (r"에\s?육박|가까이", "nearly"),
     (r"가량|정도|안팎|내외|쯤", "about"),
     (r"남짓", "just over"),
     (r"이상", "at least"),
@@ -677,13 +708,13 @@ _GLUE_OK = re.compile(
     r"부터|까지|올해|지난해|작년|내년|당|만|년|일|개|명|원|은|는|이|가|을|를|의|에|와|과|도|로|에서|으로|께|쯤|때|"
     r"마이너스|음수|플러스)$"
 )
-_SIGN = r"(?:(?<![\w.,%)\]~∼～〜-])(?<!\d\s)[-−](?=\d)|(?<![가-힣])(?:마이너스|음수)\s?)"
+_SIGN = r"(?:(?<![\w.,%)\]~∼～〜-])[-−](?=\d)|(?<![가-힣])(?:마이너스|음수)\s?)"
 _SYMBOLS = {">": "more than", "<": "less than", ">=": "at least", "<=": "at most", "≥": "at least", "≤": "at most"}
 
 PATTERNS: list[tuple[str, re.Pattern]] = [
     # things that look like figures and are not: phone numbers, names with digits
     ("phone", re.compile(r"(?<![\d-])(?:\(?0\d{1,2}\)?[-.\s]?\d{3,4}[-.]\d{4}|\d{3,4}-\d{4}|1[5-9]\d{2}-\d{4})(?![\d-])")),
-    ("glued", re.compile(r"(?<=[가-힣])\d+(?:[.,]\d+)*(?:\s[가-힣]+)?")),
+    ("glued", re.compile(r"(?<=[가-힣A-Za-z])\d+(?:[.,]\d+)*(?:\s[가-힣]+)?")),
     ("date_dot", re.compile(r"(?<![\d.])(?P<y>\d{4})\.\s?(?P<m>\d{1,2})\.\s?(?P<d>\d{1,2})\.?(?![\d])")),
     ("date_iso", re.compile(r"(?<![\d-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d-])")),
     ("decade", re.compile(r"(?<!\d)(?P<y>\d{4})년대")),
@@ -694,19 +725,25 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
             r"(?:\s?(?P<m>\d{1,2})월(?:\s?(?P<d>\d{1,2})일)?)?"
         ),
     ),
-    ("week_of_month", re.compile(r"(?<![\d.])(?P<m>\d{1,2})월\s?(?:(?P<w>\d)\s?주(?:차)?|(?P<wk>첫째|둘째|셋째|넷째|다섯째|"
-                                 r"마지막)\s?주)(?![가-힣\d])|(?<![\d.])(?P<m2>\d{1,2})월\s?(?P<w2>\d)\s?주(?:차)?(?=[에의는간가차]|$|\s|[,.)])")),
+    ("week_of_month", re.compile(r"(?<![\d.])(?P<m>\d{1,2})월\s?(?:(?P<w>\d)\s?주(?:차)?|(?P<wk>첫째|둘째|셋째|넷째|다섯째|마지막)\s?주)"
+                                 r"(?!간|일|년|말|식|가|택|류|민|변|요|도|력|제|\d)")),
+    # 8.15.~8.21., (8.21. 0시 기준): dates in a press release
+    ("date_md_range", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\.(?P<d>\d{1,2})\.\s?[~∼～〜]\s?(?P<m2>\d{1,2})\.(?P<d2>\d{1,2})\.(?!\d)")),
+    ("date_md_dot", re.compile(r"(?<![\d.])(?P<m>\d{1,2})\.(?P<d>\d{1,2})\.(?=\s?(?:\d{1,2}시|\(|~|∼|부터|까지|기준|[가-힣]|\)|$))")),
     ("month_day", re.compile(r"(?<![\d.])(?P<m>\d{1,2})월\s?(?P<d>\d{1,2})일(?!간|동안|째)")),
     ("nights_days", re.compile(r"(?<!\d)(?P<a>\d{1,2})박\s?(?P<b>\d{1,2})일")),
     ("years_months", re.compile(r"(?<!\d)(?P<a>\d{1,3})년\s?(?P<b>\d{1,2})개월")),
     ("time", re.compile(
-        r"(?:(?P<p>오전|오후|새벽|아침|낮|저녁|밤)\s?)?(?<![\d.])(?P<h>\d{1,2})시(?!간|즌|장|점|청|민|내|각|대|기|도|설|의회|즈|리즈|스템|속|세|가|행|절|공|계|효|상|위)"
+        r"(?:(?P<p>오전|오후|새벽|아침|낮|저녁|밤)\s?)?(?<![\d.])(?P<h>\d{1,2})시(?!간|즌|장|점|청|민|내|각|대|기|도|설|의회|즈|리즈|스템|속|세|가총|가격|가지|행|절|공|계|효|상|위)"
         r"(?:\s?(?P<half>반)|\s?(?P<mi>\d{1,2})분)?(?:\s?(?P<s>\d{1,2})초)?"
     )),
     ("fraction", re.compile(
         rf"(?<![\d.가-힣])(?:(?P<neg>마이너스|음수)\s?)?(?:(?P<w>{NUM}|{SINO_RE})\s?(?:과|와)\s)?(?P<a>\d+|{SINO_RE})\s?분의\s?"
         rf"(?P<b>\d+(?:\.\d+)?|{SINO_RE})"
     )),
+    # 3시간30분 (210 minutes), 2시간 6분 14초 (a race time)
+    ("hours_minutes", re.compile(r"(?<![\d.])(?P<h>\d{1,3})\s?시간\s?(?P<mi>\d{1,2})\s?분(?:\s?(?P<s>\d{1,2})\s?초)?"
+                                 r"(?P<x>\s?만에|\s?동안|간)?")),
     # 9초58: a race time in seconds and hundredths (9.58 s)
     ("race_time", re.compile(r"(?<![\d.])(?P<s>\d{1,2})초(?P<c>\d{2})(?!\d)")),
     ("vulgar", re.compile(rf"(?<![\d.])(?:(?P<n>\d+)\s?)?(?P<f>{_VULGAR_RE})(?:\s?(?P<u>{_UNIT_RE}))?")),
@@ -714,6 +751,22 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("ordinal_je", re.compile(r"제\s?(?P<n>\d+)(?P<u>" + _ORD_RE + r"|회|대|편|부|장|권|기|차)?")),
     # 9원30전, 1달러 20센트: a price in two units
     ("subunit", re.compile(rf"{_NOT_AFTER_LATIN}(?P<a>{NUM})\s?(?P<u>원|달러)\s?(?P<b>\d{{1,2}})\s?(?P<c>전(?![후년날부체국망략자쟁])|센트)")),
+    # 강하준(25), 김모(45)씨, 정우찬(28·셀틱): an age in the parenthesis after a name
+    ("paren_age", re.compile(r"(?<=[가-힣A-Z])\((?P<n>\d{1,3})(?P<se>세)?(?=[)·/]|,(?!\d))")),
+    # 08:40, 10:30~12:10: clock times
+    ("clock", re.compile(r"(?<![\d:.])(?P<h>[01]?\d|2[0-4]):(?P<mi>[0-5]\d)(?![\d:])(?:\s?[~∼～〜-]\s?(?P<h2>[01]?\d|2[0-4]):(?P<mi2>[0-5]\d)"
+                        r"(?![\d:]))?")),
+    # 1루, 1, 2루: bases in baseball
+    ("base", re.compile(r"(?<![\d.,])(?P<a>[123])(?:,\s?(?P<b>[23]))?루(?!타|수|에서의)")),
+    # 2019-2020 (a season), 112 (the police's number)
+    ("season", re.compile(r"(?<!\d)(?P<a>(?:19|20)\d\d)\s?[-–](?P<b>(?:19|20)\d\d)(?!\d)")),
+    ("emergency", re.compile(r"(?<![\d,.])(?:112|119|911|1339)(?=\s?(?:에|로|으로|번|신고|상황실|구급|종합상황실))")),
+    # 7명 중 1명, 4대 가운데 1대: one in seven
+    ("one_in", re.compile(r"(?<![\d.])(?P<a>\d{1,3})\s?(?P<u>명|대|곳|개|가구|건)\s?(?:중|가운데)\s?(?P<b>\d)\s?(?P=u)")),
+    # 2030세대: people in their 20s and 30s
+    ("generation", re.compile(r"(?<!\d)(?P<a>[2-6])0(?P<b>[3-7])0\s?(?:세대|대)")),
+    # 파72: par 72
+    ("par", re.compile(r"(?<![가-힣])파\s?(?P<n>\d{1,2})(?!\d)")),
     # 2인 1조: teams of two
     ("team", re.compile(r"(?<![\d.])(?P<a>\d+)인\s?(?P<b>\d+)조(?!원|달러|\d)")),
     # 524.64대 1: a ratio (competition for places)
@@ -738,7 +791,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "range",
         re.compile(
             rf"{_NOT_AFTER_LATIN}(?:(?P<pre>{_PREQ})\s)?(?P<a>{RUN})\s?(?P<u1>{_UNIT_RE})?\s?[~∼～〜]\s?"
-            rf"(?P<b>{RUN})\s?(?P<u2>{_UNIT_RE}|년|개월|일|시간|분기)?"
+            rf"(?P<b>{RUN})\s?(?P<u2>{_UNIT_RE}|년|개월|일|시간|분기|월(?!급|세|간))?"
         ),
     ),
     ("score", re.compile(r"(?<![\d.,:-])(?P<a>\d{1,3})\s?(?:-|:|대\s?)(?P<b>\d{1,3})(?![\d.,:-]|\s?(?:[가-힣]{0,1}(?:개|명|원|일|년|월|시|분|%))|\s?[A-Za-z%㎜㎝㎞㎏㎡])")),
@@ -768,8 +821,22 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ),
     # 두 명, 세 차례, 다섯 살, 스물다섯 번째, 한 해
     ("native", re.compile(rf"(?<![가-힣\d])(?:(?P<pre>{_PREQ})\s)?(?P<w>{NATIVE_RE})\s?(?P<c>{_COUNTER_RE})")),
+    # 서너 곳, 두세 차례: an approximate count
+    ("native_pair", re.compile(rf"(?<![가-힣])(?P<w>{'|'.join(sorted(NATIVE_PAIRS, key=len, reverse=True))})\s?(?P<c>{_COUNTER_RE})")),
+    # 이틀, 사흘간, 닷새 만에, 사흘째, 보름
+    ("native_days", re.compile(rf"(?<![가-힣])(?P<w>{'|'.join(sorted(NATIVE_DAYS, key=len, reverse=True))})"
+                               r"(?P<x>간|째|동안|\s만에|\s동안|\s사이|\s전|\s뒤|\s후|\s앞|\s빠른|\s늦은|\s일찍|\s연속)?"
+                               r"(?=[^가-힣]|$|[이가은는을를의에도만]|째|간)")),
+    # 두 후보, 다섯 나라: a native number and any noun (not 한, 세, 네, 열: a, tax, your, heat)
+    ("native_noun", re.compile(r"(?<![가-힣\d])(?P<w>두|다섯|여섯|일곱|여덟|아홉|스무|스물|서른|마흔|쉰)\s(?P<c>[가-힣]{1,4})")),
+    # 수억 원, 수십 명: an amount said without its number
+    ("vague", re.compile(r"(?<![가-힣])수\s?(?P<m>십만|백만|천만|십억|백억|천억|십|백|천|만|억|조)(?:\s?(?P<u>명|원|달러|개|곳|건|가구|채|톤|"
+                         r"마리|대|배)(?=[^가-힣]|$|[이가은는을를의에도만]))?(?(u)|(?![가-힣]))")),
+    # 두 자릿수: double-digit
+    ("digits_count", re.compile(r"(?<![가-힣])(?P<w>두|세|네)\s?자릿수")),
     # 첫, 첫째, 첫 번째
-    ("first", re.compile(r"(?<![가-힣])첫(?:\s?번째|째)?(?=\s?[가-힣])")),
+    ("first", re.compile(r"(?<![가-힣])첫(?:\s?번째|째|\s?(?P<n>주|날|해|달|회|경기|골|승|단추|차|날|주말|삼진|안타|홈런|우승|대회)"
+                         r"(?=[^가-힣]|$|[이가은는을를의에도만]|부터|까지))?(?=\s?[가-힣]|[^가-힣]|$)")),
     # 절반: a half
     ("half", re.compile(r"(?<![가-힣])절반(?=[이가을를의은는에도]|\s|$|[,.])")),
     # 삼백오십 명, 이천십칠 년, 일억 원, 마이너스 일천구백, 이십 퍼센트
@@ -918,8 +985,12 @@ def _unit_decide(text: str, s: int, ue: int, surface: str, value: Decimal, domai
                      before) or re.match(r"\s?(?:모두|가운데|중|는|가|의|와|과|이|을|를|체제|합산|공동)", after):
             return ukey, tmpl, kind
         return None
+    if key == "번" and re.match(r"\s?(?:홀|타자|출구|국도|게이트|트랙|레인|타석|시드|주자|선발|국번)", after):
+        return "number", "the {o} hole" if re.match(r"\s?홀", after) else "No. {n}", "ordinal"
     if key == "득점" and domain not in ("baseball", None):
         return "points", "{n} points", "count"
+    if key == "a":
+        return (ukey, tmpl, kind) if re.match(r"\(|당", after) else None  # 10a(1천㎡)당: per ten ares
     if key in ("p", "P", "pt"):
         if domain == "market" or _MARKET_CUES.search(text) or "(" in after[:2]:
             return ukey, tmpl, kind
@@ -1017,7 +1088,7 @@ def _amount_fig(text: str, m: re.Match, domain: str | None) -> dict | None:
         qualifier = _SYMBOLS[lead.group("sym")]
         s = min(s, lead.start("sym"))
     if m.group("yeo"):
-        qualifier = "more than"
+        qualifier = "about"  # 300여명: 300-odd people
     if m.group("suf"):
         q, _ = _qualifier_after(text, m.start("suf"))
         qualifier = q or qualifier
@@ -1049,12 +1120,35 @@ def _amount_fig(text: str, m: re.Match, domain: str | None) -> dict | None:
     return _finish(text, s, end, value, ukey, tmpl, kind, qualifier, n_en)
 
 
+_RATES = [(re.compile(r"(?:하루(?:\s?평균)?|일평균|일일)\s?(?:최대\s?|최소\s?|약\s?)?$"), "a day"),
+          (re.compile(r"시간당\s?(?:최대\s?|최고\s?|약\s?)?$"), "an hour"),
+          (re.compile(r"(?:^|\s)연\s?(?:평균\s?)?$"), "a year"), (re.compile(r"(?:^|\s)주\s?$"), "a week"),
+          (re.compile(r"(?:^|\s)월\s?(?:평균\s?)?$"), "a month"), (re.compile(r"배럴당\s?$"), "a barrel"),
+          (re.compile(r"톤당\s?$"), "a tonne"), (re.compile(r"(?:^|\s)주당\s?$"), "a share"),
+          (re.compile(r"1인당\s?$|인당\s?$"), "per person")]
+
+
+def _rate(text: str, s: int) -> str | None:
+    """하루 50만 배럴, 시간당 60㎜, 연 1.25%: the period or the thing a figure is counted per."""
+    before = text[max(0, s - 10):s]
+    for pat, per in _RATES:
+        if pat.search(before):
+            return per
+    return None
+
+
 def _finish(text, s, end, value: Decimal, ukey, tmpl, kind, qualifier, n_en=None):
     n_en = n_en or format_number(abs(value))
     en = _render(tmpl, n_en, abs(value))
+    per = _rate(text, s) if kind in ("money", "measure", "percent", "count", "amount") and ukey not in (None, "year") \
+        else None
+    if per and not (per == "a week" and ukey in ("days",)):
+        en = f"{en} {per}"
     if value < 0:
         en = MINUS + en if en.startswith("$") else _render(tmpl, MINUS + n_en, abs(value))
-    if qualifier:
+    if qualifier == "at least" and ukey == "years old":
+        en = f"aged {n_en} and over"  # 65세 이상
+    elif qualifier:
         en = f"{qualifier} {en}"
     plain = _plain(value)
     if value < 0:
@@ -1134,6 +1228,8 @@ def _range_fig(text: str, m: re.Match, domain: str | None, between: bool = False
         e = m.end()
     lo, hi = _as_written(a_run, a), _as_written(b_run, b)
     ukey_unit = unit.replace(" ", "") if unit else None
+    if ukey_unit == "대" and between:
+        return None  # 20대부터 70대까지: two age groups
     if ukey_unit == "대" and all(x % 10 == 0 and 10 <= x <= 90 for x in (a, b)):  # 30~40대: their 30s and 40s
         return _mk(text, s, e, unit="age group", en=f"in their {lo}s to {hi}s", kind="age",
                    tokens=[canon(a), canon(b)])
@@ -1147,6 +1243,10 @@ def _range_fig(text: str, m: re.Match, domain: str | None, between: bool = False
     elif unit == "년":
         ukey = "year" if b >= 1000 else "years"
         en = f"{lo}–{hi}" if b >= 1000 else f"{lo}–{hi} years"
+    elif unit == "월" and 1 <= a <= 12 and 1 <= b <= 12 and a == int(a) and b == int(b):
+        ukey, en = "month", f"{MONTHS[int(a) - 1]}–{MONTHS[int(b) - 1]}"
+        return _mk(text, s, e, unit=ukey, en=en, kind="date", tokens=[canon(a), canon(b), f"month:{int(a)}",
+                                                                        f"month:{int(b)}"])
     elif unit == "일":
         days = b <= 31 and a < b
         ukey = "day" if days else "days"
@@ -1184,15 +1284,21 @@ def _duration_fig(text: str, m: re.Match) -> dict | None:
         long_ago = re.match(r"\s?(?:이상|이하|넘|가까이|전|후|뒤|가량|정도|된|역사|동안|만에)", text[m.end("u"):])
         if n >= 1000 or (x is None and not yeo and n >= 100 and not long_ago):
             return None
-    if u == "일" and x is None and not yeo:
+    days_after = re.match(r"\s?(?:안에|이내|내에|전에|(?:전|후|뒤)(?![가-힣])|마다|이상|이하|넘게|가까이|정도|가량|적었|많았|"
+                          r"늘어|줄어|연속|째|짜리|치|분|씩|근무|휴무|휴가|파업|간격)", text[m.end("u"):])
+    week_rate = re.search(r"주\s?$", text[:m.start()])
+    if u == "일" and x is None and not yeo and not days_after and not week_rate:
         if n <= 31 and n == n.to_integral_value():
             d = int(n)
             return _mk(text, m.start(), m.end("u"), en=f"the {_ordinal(d)}", kind="date", tokens=[str(d)])
     if u == "주" and x is None and not yeo and (n > 12 or _SHARE_CUES.search(text)):
         return None  # shares: the amount rule
-    if u == "분" and re.search(r"(?:전반|후반|연장\s?전반|연장\s?후반|추가시간)\s?$", text[:m.start()]) and not yeo:
-        k = int(n)  # 전반 12분: the 12th minute of a football match
-        return _mk(text, m.start(), m.end("u"), en=f"the {_ordinal(k)} minute", kind="time", tokens=[str(k)])
+    half = re.search(r"(?P<h>연장\s?전반|연장\s?후반|전반|후반)\s?$", text[:m.start()])
+    if u == "분" and half and not yeo:
+        k = int(n)  # 전반 12분: 12 minutes into the first half of a football match
+        which = {"전반": "first half", "후반": "second half"}.get(half.group("h"), "extra time")
+        return _mk(text, half.start(), m.end("u"), en=f"{k} minutes into the {which}", kind="time",
+                   tokens=[str(k), "word:1" if which == "first half" else "word:2"])
     unit = _DURATION_UNITS[u]
     end = m.end("u")
     if x in ("간", "째", "여"):  # written together with the number: 5년간, 3년째, 10년여
@@ -1201,12 +1307,15 @@ def _duration_fig(text: str, m: re.Match) -> dict | None:
     en = f"{format_number(n)} {word}"
     qualifier = None
     if x == "째":
-        en = f"{_ordinal(int(n))} {unit[:-1]}"
+        en = f"for the {_ordinal(int(n))} {unit[:-1]}"
     elif x == "여" or yeo:
         en, qualifier = f"about {en}", "about"
     elif x == "만":
         en = f"after {en}"
     q, qend = _qualifier_after(text, end)
+    lead = _LEAD.search(text, max(0, m.start() - 6), m.start())
+    if not q and lead and lead.group("pre"):
+        q = PREFIX_QUALIFIERS[lead.group("pre")]
     if q and not qualifier:
         qualifier = q
         en = f"{q} {en}"
@@ -1242,8 +1351,12 @@ def _native_fig(text: str, m: re.Match) -> dict | None:
         return None  # 하나 명 is not Korean; 둘째, 셋째 are ordinals
     if c == "째" and w not in ("둘", "셋", "넷", "다섯", "여섯", "일곱", "여덟", "아홉", "열"):
         return None
-    if len(w) == 1 and len(c) == 1 and m.end("w") == m.start("c"):
+    if len(w) == 1 and len(c) == 1 and m.end("w") == m.start("c") and c != "째":
         return None  # 세대, 한번, 열대: one word, not a number and a counter
+    if w in ("석", "넉") and c not in ("달", "장", "잔", "자루", "단"):
+        return None  # 석 달, 넉 달; not 석 명
+    if w == "한" and text[m.end("c"):m.end("c") + 2].startswith("인") and c in ("살",):
+        return None  # 한 살인 사건: a murder
     if c == "분" and w not in ("두", "세", "네", "다섯", "여섯"):
         return None  # 한 분 is 'one person' too, but rare and ambiguous with minutes
     unit_key, tmpl, kind = COUNTERS[c]
@@ -1255,8 +1368,10 @@ def _native_fig(text: str, m: re.Match) -> dict | None:
     if kind == "ordinal":
         en = _ORD_WORDS[n] if n <= 10 else _ordinal(n)
         return _mk(text, s, m.end("c"), value=n, en=en, kind="ordinal", tokens=[str(n), f"word:{n}"])
-    if c == "배" and n == 2:
+    if c == "배" and n == 2 or c in ("번", "차례") and n == 2:
         en = "twice"
+    elif c in ("번", "차례") and n == 1:
+        en = "once"
     else:
         en = _render(tmpl, _word(n), value)
     if kind == "money":
@@ -1268,6 +1383,10 @@ def _native_fig(text: str, m: re.Match) -> dict | None:
     return _mk(text, s, m.end("c"), value=n, unit=unit_key, en=en, kind=kind, qualifier=qualifier,
                required=required, tokens=[str(n), f"word:{n}"])
 
+
+# Words after a native number that are no count of things (두 번째 is an ordinal, 두 배 a counter)
+PLACES_NOT_NOUNS = {"가지", "번째", "째", "차례", "번", "배", "시", "분", "살", "시간", "달", "해", "주", "명", "개", "곳",
+                    "자릿수", "자리", "손으로", "눈으로", "발로", "팔로", "사이", "가운데", "중", "쪽"}
 
 _SINO_BLOCK = {"이천", "사천", "오천", "구천", "삼천", "일조", "이조", "오만", "이만", "만만", "일만", "백만", "천만", "십만"}
 _PARTICLE_AFTER = re.compile(r"(?:이다|입니|이고|이며|이|가|은|는|을|를|의|에|과|와|으로|로|도|만)")
@@ -1292,6 +1411,8 @@ def _sino_fig(text: str, m: re.Match) -> dict | None:
         ok = _hangul_end_ok(text, end) and (ukey not in _UNIT_KEY or _unit_ok(text, end, ukey))
         if single:
             ok = ok and ukey in _SINO_SINGLE_OK and bool(m.group("sp")) and not (bare == "일" and ukey == "주")
+        elif not m.group("sp") and bare in _SINO_BLOCK | {"구조", "사조", "오조", "이조", "일조", "오만", "사천", "이천", "구천"}:
+            ok = False  # 구조대 (a rescue team), 이천시: words, not numbers
         elif syllables == 1 and not m.group("sp") and ukey not in ("퍼센트", "프로", "등", "위"):
             ok = False  # 만세, 십분, 백미: one word; 만 명, 천 마리, 백퍼센트 are figures
         if ukey == "분" and text[end:end + 1] == "의":
@@ -1365,6 +1486,8 @@ def _fig_from(kind: str, text: str, m: re.Match, domain: str | None) -> dict | N
             return None  # 2020-2024: years
         return _block(m.start(), m.end())
     if kind == "glued":
+        if re.match(r"[A-Za-z]", text[m.start() - 1]):
+            return _block(m.start(), m.end())  # KBS2, G20, A4: a name
         before = re.search(r"(\d?)([가-힣]+)$", text[:m.start()])
         word = before.group(2)
         if before.group(1) or _GLUE_OK.search(word) or any(word.endswith(p) for p in ("은", "는", "을", "를", "의", "에", "과", "와")):
@@ -1385,16 +1508,29 @@ def _fig_from(kind: str, text: str, m: re.Match, domain: str | None) -> dict | N
             fig["tokens"] = fig["tokens"] + (g["yy"],)
         return fig
     if kind == "week_of_month":
-        mo = int(g["m"] or g["m2"])
+        mo = int(g["m"])
         if not 1 <= mo <= 12:
             return None
-        w = int(g["w"] or g["w2"]) if (g["w"] or g["w2"]) else \
+        w = int(g["w"]) if g["w"] else \
             {"첫째": 1, "둘째": 2, "셋째": 3, "넷째": 4, "다섯째": 5, "마지막": 0}[g["wk"]]
         if w > 5:
             return None
         which = "the last week" if w == 0 else f"the {_ordinal(w)} week"
         return _mk(text, m.start(), m.end(), en=f"{which} of {MONTHS[mo - 1]}", kind="date",
                    tokens=[str(mo), f"month:{mo}"] + ([str(w), f"word:{w}"] if w else []))
+    if kind == "date_md_range":
+        mo, d, mo2, d2 = int(g["m"]), int(g["d"]), int(g["m2"]), int(g["d2"])
+        if not (1 <= mo <= 12 and 1 <= mo2 <= 12 and 1 <= d <= 31 and 1 <= d2 <= 31):
+            return None
+        en = f"{MONTHS[mo - 1]} {d}–{d2}" if mo == mo2 else f"{MONTHS[mo - 1]} {d}–{MONTHS[mo2 - 1]} {d2}"
+        return _mk(text, m.start(), m.end(), en=en, kind="date",
+                   tokens=[str(mo), str(d), str(mo2), str(d2), f"month:{mo}", f"month:{mo2}"])
+    if kind == "date_md_dot":
+        mo, d = int(g["m"]), int(g["d"])
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            return None
+        return _mk(text, m.start(), m.end(), en=f"{MONTHS[mo - 1]} {d}", kind="date",
+                   tokens=[str(mo), str(d), f"month:{mo}"])
     if kind == "month_day":
         return _date_fig(text, m, None, int(g["m"]), int(g["d"]))
     if kind == "month":
@@ -1418,12 +1554,31 @@ def _fig_from(kind: str, text: str, m: re.Match, domain: str | None) -> dict | N
         h12 = h - 12 if h > 12 else h
         clock = f"{h12}:{mi:02d}" if mi is not None else f"{h12}"
         en = f"{clock} {per}" if per else (f"{h}:{mi:02d}" if mi is not None else f"{h} o'clock")
+        if mi is None and (h == 0 or h == 24 or h == 12 and g["p"] in ("밤", "자정")):
+            en = "midnight"
+        elif mi is None and h == 12 and g["p"] in (None, "낮", "오후", "정오"):
+            en = "noon"
         toks = {str(h), str(h12), str(h + 12) if h < 12 else str(h)}
         if mi is not None:
             toks.add(str(mi))
         return _mk(text, m.start(), m.end(), en=en, kind="time", tokens=sorted(toks))
     if kind == "fraction":
         return _fraction_fig(text, m)
+    if kind == "hours_minutes":
+        h, mi = int(g["h"]), int(g["mi"])
+        if mi >= 60:
+            return None
+        if g["s"]:
+            sec = int(g["s"])
+            return _mk(text, m.start(), m.end("s") + 1 if text[m.end("s"):m.end("s") + 1] == "초" else m.end(),
+                       en=f"{h}:{mi:02d}:{sec:02d}", kind="time", tokens=[str(h), str(mi), str(sec)])
+        total = 60 * h + mi
+        en = f"{h} hour{'s' if h != 1 else ''} {mi} minute{'s' if mi != 1 else ''}"
+        end = m.end("mi") + 1
+        if (g["x"] or "").strip() == "만에":
+            en = f"after {en}"
+        return _mk(text, m.start(), end, value=total, unit="minutes", en=en, kind="duration",
+                   required=[(str(h),), (str(mi),)], tokens=[str(h), str(mi), str(total)])
     if kind == "race_time":
         s = Decimal(f"{g['s']}.{g['c']}")
         return _mk(text, m.start(), m.end(), value=_plain(s), unit="seconds", en=f"{s} seconds", kind="duration",
@@ -1459,6 +1614,54 @@ def _fig_from(kind: str, text: str, m: re.Match, domain: str | None) -> dict | N
         return _mk(text, m.start(), m.end(), value=_plain(value), unit="won" if g["u"] == "원" else "USD",
                    en=tmpl.format(n=n_en), kind="money", required=[(canon(value),)],
                    tokens=[canon(value), canon(a), str(b)])
+    if kind == "paren_age":
+        n = int(g["n"])
+        if not 1 <= n <= 120:
+            return None
+        return _mk(text, m.start("n"), m.end(), value=n, unit="years old", en=f"{n} years old", kind="age",
+                   required=[(str(n),)], tokens=[str(n)])
+    if kind == "clock":
+        h, mi = int(g["h"]), int(g["mi"])
+        ranged = g["h2"] is not None
+        lead_zero = g["h"].startswith("0") and len(g["h"]) == 2
+        ctx = re.search(r"(?:오전|오후|현지시간|시각|기준)\s?$", text[:m.start()]) or re.match(
+            r"\s?(?:부터|까지|에|분|기준|시작|종료|개장|마감|현재)", text[m.end():])
+        if not (ranged or lead_zero or ctx):
+            return None  # 3:1 and the like stay scores
+        en = f"{h}:{mi:02d}" + (f"–{int(g['h2'])}:{int(g['mi2']):02d}" if ranged else "")
+        toks = [str(h), str(mi)] + ([g["h2"].lstrip("0") or "0", str(int(g["mi2"]))] if ranged else [])
+        return _mk(text, m.start(), m.end(), en=en, kind="time", tokens=toks)
+    if kind == "base":
+        a, b = int(g["a"]), g["b"]
+        names = {1: "first", 2: "second", 3: "third"}
+        en = f"{names[a]} and {names[int(b)]} base" if b else f"{names[a]} base"
+        return _mk(text, m.start(), m.end(), value=a if not b else None, en=en, kind="ordinal",
+                   tokens=[str(a)] + ([b] if b else []))
+    if kind == "season":
+        a, b = int(g["a"]), int(g["b"])
+        if b != a + 1:
+            return None
+        return _mk(text, m.start(), m.end(), en=f"the {a}–{b % 100:02d} season", kind="date",
+                   tokens=[str(a), str(b), f"{b % 100:02d}"])
+    if kind == "emergency":
+        return _block(m.start(), m.end())
+    if kind == "one_in":
+        a, b = int(g["a"]), int(g["b"])
+        if b >= a:
+            return None
+        return _mk(text, m.start(), m.end(), en=f"{_word(b)} in {_word(a)}", kind="ratio",
+                   tokens=[str(a), str(b), f"word:{a}", f"word:{b}"])
+    if kind == "generation":
+        a, b = int(g["a"]) * 10, int(g["b"]) * 10
+        if b != a + 10:
+            return None
+        return _mk(text, m.start(), m.end(), en=f"people in their {a}s and {b}s", kind="age",
+                   tokens=[str(a), str(b), f"{a}{b}"])
+    if kind == "par":
+        n = int(g["n"])
+        if not 3 <= n <= 73:
+            return None
+        return _mk(text, m.start(), m.end(), value=n, unit="par", en=f"par {n}", kind="score", tokens=[str(n)])
     if kind == "team":
         a, b = int(g["a"]), int(g["b"])
         en = f"a team of {_word(a)}" if b == 1 else f"{_word(b)} teams of {_word(a)}"
@@ -1466,20 +1669,24 @@ def _fig_from(kind: str, text: str, m: re.Match, domain: str | None) -> dict | N
                    required=[(str(a),)], tokens=[str(a), str(b), f"word:{a}", f"word:{b}"])
     if kind == "ratio":
         a = g["a"]
-        if "." not in a and not re.search(r"경쟁률|경쟁|비율|배율", text[max(0, m.start() - 20):m.start()]):
-            return None
         value = Decimal(a.replace(",", ""))
-        return _mk(text, m.start(), m.end(), value=_plain(value), unit="ratio", en=f"{a} to 1", kind="ratio",
-                   required=[(canon(value),)], tokens=[canon(value), "1"])
+        if "." not in a and not re.search(r"경쟁률|경쟁|비율|배율|청약|모집|지원", text[max(0, m.start() - 20):m.start()]) \
+                and not (value >= 10 and re.match(r"\s?(?:을|를|의|이|가|로|으로|이상|넘|에\s?달|까지|대)", text[m.end():])):
+            return None
+        q, _ = _qualifier_after(text, m.end())
+        en = f"{a} to 1"
+        return _mk(text, m.start(), m.end(), value=_plain(value), unit="ratio", en=f"{q} {en}" if q else en,
+                   kind="ratio", qualifier=q, required=[(canon(value),)], tokens=[canon(value), "1"])
     if kind == "floor":
         n = int(g["n"])
         after = text[m.end():m.end() + 8]
         if g["pre"] == "지하":
             en = f"basement level {n}"
-        elif re.match(r"\s?(?:에서|에|의\s?(?:한|사무실|집)|으로|까지)", after) and not g["pre"]:
-            en = f"the {_ordinal(n)} floor"
-        else:
+        elif g["pre"] == "지상" or re.match(r"\s?(?:규모|짜리|높이|건물|빌딩|아파트|주택|상가|건축물|이상|이하|까지|를\s?올|으로\s?지)",
+                                            after) or re.search(r"(?:지상|최고|높이)\s?$", text[:m.start()]):
             en = f"{n} floor{'s' if n != 1 else ''}"
+        else:
+            en = f"the {_ordinal(n)} floor"
         return _mk(text, m.start(), m.end(), value=n, unit="floor", en=en, kind="floor",
                    required=[(str(n),)], tokens=[str(n), f"word:{n}"])
     if kind == "temperature":
@@ -1516,6 +1723,9 @@ def _fig_from(kind: str, text: str, m: re.Match, domain: str | None) -> dict | N
         u = g["u"]
         if u == "차" and text[m.end("u"):m.end("u") + 1] == "례":
             return None
+        if u == "차" and re.match(r"\s?(?:접종|백신|부스터)", text[m.end("u"):]):
+            return _mk(text, m.start(), m.end(), value=n, en=f"{_ORD_WORDS[n] if n <= 10 else _ordinal(n)} dose",
+                       kind="ordinal", tokens=[str(n), f"word:{n}"])
         if u == "위":
             return _mk(text, m.start(), m.end(), value=n, unit="rank", en=f"{_ordinal(n)} place", kind="rank",
                        tokens=[str(n), f"word:{n}"])
@@ -1575,9 +1785,64 @@ def _fig_from(kind: str, text: str, m: re.Match, domain: str | None) -> dict | N
         return _amount_fig(text, m, domain)
     if kind == "native":
         return _native_fig(text, m)
+    if kind == "native_pair":
+        lo, hi = NATIVE_PAIRS[g["w"]]
+        c = g["c"].replace(" ", "")
+        if not _hangul_end_ok(text, m.end("c")) or COUNTERS[c][2] == "ordinal":
+            return None
+        noun = COUNTERS[c][1].replace("{n}", "").strip()
+        en = f"{_word(lo)} or {_word(hi)}" + (f" {noun}" if noun else "")
+        return _mk(text, m.start(), m.end(), en=en, kind="range", tokens=[str(lo), str(hi), f"word:{lo}", f"word:{hi}"])
+    if kind == "native_days":
+        n = NATIVE_DAYS[g["w"]]
+        x = (g["x"] or "").strip()
+        if g["w"] == "하루" and x not in ("만에", "동안", "간", "째", "사이", "전", "뒤", "후", "앞", "빠른", "늦은", "일찍"):
+            return None  # 하루 평균, 하루 30분: a rate, not a count
+        end = m.end("w") + (len(g["x"]) if x in ("간", "째") else 0)
+        if x == "째":
+            return _mk(text, m.start(), end, en=f"for a {_ORD_WORDS[n] if n <= 10 else _ordinal(n)} day", kind="ordinal",
+                       value=n, tokens=[str(n), f"word:{n}"])
+        en = f"{_word(n)} day{'s' if n > 1 else ''}"
+        if x == "만에":
+            en = f"after {en}"
+        return _mk(text, m.start(), end, value=n, unit="days", en=en, kind="duration",
+                   required=[] if n == 1 else [(str(n),)], tokens=[str(n), f"word:{n}"])
+    if kind == "native_noun":
+        c = g["c"]
+        mc = re.match(_COUNTER_RE, c)
+        if mc and (mc.end() == len(c) or _AFTER_COUNTER.match(c, mc.end())) or c in PLACES_NOT_NOUNS or not _AFTER_COUNTER.match(text, m.end("c")) \
+                and not re.match(r"[이가은는을를의에도와과로]", c[-1:]):
+            return None
+        noun = re.sub(r"(?:들)?(?:이|가|은|는|을|를|의|에|도|와|과|로)$", "", c)
+        if len(noun) < 1 or noun in PLACES_NOT_NOUNS:
+            return None
+        n = parse_native(g["w"])
+        return _mk(text, m.start(), m.start("c") + len(noun), value=n, en=_word(n), kind="count",
+                   required=[(str(n),)], tokens=[str(n), f"word:{n}"])
+    if kind == "vague":
+        m_ = g["m"]
+        words = {"십": "dozens of", "백": "hundreds of", "천": "thousands of", "만": "tens of thousands of",
+                 "십만": "hundreds of thousands of", "백만": "millions of", "천만": "tens of millions of",
+                 "억": "hundreds of millions of", "십억": "billions of", "백억": "billions of",
+                 "천억": "hundreds of billions of", "조": "trillions of"}[m_]
+        u = g["u"]
+        noun = {"명": "people", "원": "won", "달러": "dollars", "개": "items", "곳": "places", "건": "cases",
+                "가구": "households", "채": "homes", "톤": "tonnes", "마리": "animals", "대": "units", "배": "times"}.get(u, "")
+        en = f"{words} {noun}".strip() if noun else words.removesuffix(" of")
+        if u == "배":
+            en = {"십": "dozens of times", "백": "hundreds of times"}.get(m_, en)
+        return _mk(text, m.start(), m.end(), en=en, kind="amount")
+    if kind == "digits_count":
+        n = {"두": 2, "세": 3, "네": 4}[g["w"]]
+        return _mk(text, m.start(), m.end(), en={2: "double-digit", 3: "triple-digit", 4: "four-digit"}[n], kind="amount",
+                   tokens=[str(n), f"word:{n}"])
     if kind == "first":
         t = m.group()
-        return _mk(text, m.start(), m.end(), value=1, en="first", kind="ordinal", tokens=["1", "word:1"]) \
+        noun = {"주": "week", "날": "day", "해": "year", "달": "month", "회": "round", "경기": "game", "골": "goal",
+                "승": "win", "단추": "step", "차": "round", "주말": "weekend", "삼진": "strikeout", "안타": "hit",
+                "홈런": "home run", "우승": "title", "대회": "tournament"}.get(g.get("n") or "")
+        en = f"first {noun}" if noun else "first"
+        return _mk(text, m.start(), m.end(), value=1, en=en, kind="ordinal", tokens=["1", "word:1"]) \
             if t.strip() else None
     if kind == "half":
         return _mk(text, m.start(), m.end(), value=0.5, en="half", kind="fraction",
@@ -1591,7 +1856,8 @@ def _fig_from(kind: str, text: str, m: re.Match, domain: str | None) -> dict | N
 
 
 # The patterns that may find a figure in a sentence without a digit
-_HANGUL_KINDS = {"native", "first", "half", "sino", "sino_negative", "fraction", "vulgar"}
+_HANGUL_KINDS = {"native", "first", "half", "sino", "sino_negative", "fraction", "vulgar", "native_pair", "native_days",
+                 "native_noun", "vague", "digits_count"}
 _DIGIT = re.compile(r"\d")
 
 
@@ -1748,6 +2014,8 @@ def english_numbers(text: str) -> list[tuple[str, str]]:
         v = _word_value(phrase)
         if v is not None and not re.match(r"^(?:a\s)?(?:hundred|thousand|million|billion|trillion)$", phrase, re.I):
             out.append((f"word:{v}", phrase))
+    for m in re.finditer(r"\bQ([1-4])\b", text):
+        out.append((f"word:{m.group(1)}", m.group()))  # Q3: the third quarter
     for m in _EN_GRAND_SLAM.finditer(text):
         out.append(("word:4", m.group()))  # a home run with the bases loaded: four runs
     for m in _EN_MONTH.finditer(text):

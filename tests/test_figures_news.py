@@ -51,7 +51,7 @@ ISSUE_TABLE = [
     ("그는 6회 마운드를 내려왔다.", "baseball", "6회", 6, "the 6th inning", "ordinal"),
     ("주가는 4일 연속 올랐다.", None, "4일", 4, "4 days in a row", "duration"),
     ("코스피는 12.81p 내린 2,600선에서 마감했다.", "market", "12.81p", 12.81, "12.81 points", "measure"),
-    ("하루 50 만 배럴을 감산한다.", None, "50 만 배럴", 500_000, "500,000 barrels", "measure"),
+    ("하루 50 만 배럴을 감산한다.", None, "50 만 배럴", 500_000, "500,000 barrels a day", "measure"),
     ("그는 약 천 4백만 달러를 모았다.", None, "천 4백만 달러", 14_000_000, "about $14 million", "money"),
     ("내년 예산은 약 300조 천억 원이다.", None, "300조 천억 원", 300_100_000_000_000, "about 300.1 trillion won",
      "money"),
@@ -177,14 +177,72 @@ QUALIFIED = [
     ("만 6천 톤을 수입했다.", "만 6천 톤", "16,000 tonnes"),
     ("1만 2천 345 달러부터 판다.", "1만 2천 345 달러", "$12,345"),
     ("12월 계약은 1달러 20센트 올랐다.", "1달러 20센트", "$1.20"),
-    ("주당 470 펜스를 제시했다.", "470 펜스", "470 pence"),
+    ("주당 470 펜스를 제시했다.", "470 펜스", "470 pence a share"),
     ("3억 캐나다 달러를 청구했다.", "3억 캐나다 달러", "300 million Canadian dollars"),
     ("1만 스위스 프랑의 벌금을 냈다.", "1만 스위스 프랑", "10,000 Swiss francs"),
     ("8 ~ 10 피트 높이의 벽이다.", "8 ~ 10 피트", "8–10 feet"),
     ("190 제곱 킬로미터에 산다.", "190 제곱 킬로미터", "190 km²"),
-    ("하루 24억 갤런을 쓴다.", "24억 갤런", "2.4 billion gallons"),
+    ("하루 24억 갤런을 쓴다.", "24억 갤런", "2.4 billion gallons a day"),
     ("그는 5 피트로 작다.", "5 피트", "5 feet"),
     ("그 성벽은 500년 이상 되었다.", "500년", "at least 500 years"),
+]
+
+# More forms news writes (sentences written here, after forms met on real pages): (sentence, domain, text, value, English)
+NEWS_FORMS = [
+    ("축제는 사흘간 이어졌다.", None, "사흘간", 3, "three days"),
+    ("개막 이틀 만에 매진됐다.", None, "이틀", 2, "after two days"),
+    ("비가 사흘째 내렸다.", None, "사흘째", 3, "for a third day"),
+    ("점검은 석 달 동안 이어진다.", None, "석 달", 3, "three months"),
+    ("올해 예순한 살인 이장이 말했다.", None, "예순한 살", 61, "61 years old"),
+    ("주민 강하준(25)은 웃었다.", None, "25", 25, "25 years old"),
+    ("운전자 김모(45)씨가 다쳤다.", None, "45", 45, "45 years old"),
+    ("배편은 3시간30분 걸린다.", None, "3시간30분", 210, "3 hours 30 minutes"),
+    ("불은 1시간20분 만에 꺼졌다.", None, "1시간20분", 80, "after 1 hour 20 minutes"),
+    ("결과는 14일 안에 나온다.", None, "14일", 14, "14 days"),
+    ("조업일수는 1일 적었다.", None, "1일", 1, "1 day"),
+    ("그는 주 5일 걷는다.", None, "5일", 5, "5 days"),
+    ("경쟁률이 100대 1을 넘는 단지가 늘었다.", None, "100대 1", 100, "more than 100 to 1"),
+    ("나무 200여 그루를 심었다.", None, "200여 그루", 200, "about 200 trees"),
+    ("그는 두 차례 경고를 받았다.", None, "두 차례", 2, "twice"),
+    ("65세 이상 노인이 늘었다.", None, "65세", 65, "aged 65 and over"),
+    ("약 1시간 뒤 교신했다.", None, "1시간", 1, "about 1 hour"),
+    ("코스는 파72로 짜였다.", "golf", "파72", 72, "par 72"),
+    ("연 1.25%까지 내렸다.", None, "1.25%", 1.25, "1.25% a year"),
+    ("시간당 60㎜의 비가 왔다.", None, "60㎜", 60, "60 mm an hour"),
+    ("국제유가가 배럴당 146달러로 올랐다.", None, "146달러", 146, "$146 a barrel"),
+    ("불은 건물 2층에서 났다.", None, "2층", 2, "the 2nd floor"),
+    ("3층 규모의 건물이다.", None, "3층", 3, "3 floors"),
+    ("그는 16번 홀에서 버디를 잡았다.", "golf", "16번", 16, "the 16th hole"),
+    ("2차 접종을 마쳤다.", None, "2차", 2, "second dose"),
+    ("발매 첫 주에 5만 장이 팔렸다.", None, "첫 주", 1, "first week"),
+]
+
+# Figures without one quantity: (sentence, domain, text, English)
+NEWS_LABELS = [
+    ("인근 서너 곳을 묶는다.", None, "서너 곳", "three or four places"),
+    ("시험은 08:40~10:00에 치른다.", None, "08:40~10:00", "8:40–10:00"),
+    ("누적 확진자는 2,234명(8.21. 0시 기준)이다.", None, "8.21.", "August 21"),
+    ("누적 확진자는 2,234명(8.21. 0시 기준)이다.", None, "0시", "midnight"),
+    ("낮 12시에 문을 연다.", None, "낮 12시", "noon"),
+    ("8월3주(8.15.~8.21.) 확진자가 늘었다.", None, "8.15.~8.21.", "August 15–21"),
+    ("8월 둘째 주에만 612명이 쓰러졌다.", None, "8월 둘째 주", "the 2nd week of August"),
+    ("올해 1~7월 거래가 줄었다.", None, "1~7월", "January–July"),
+    ("성인 7명 중 1명이 당뇨병이다.", None, "7명 중 1명", "one in seven"),
+    ("2030세대의 표심이 갈린다.", None, "2030세대", "people in their 20s and 30s"),
+    ("2사 1, 2루에서 홈런을 쳤다.", "baseball", "1, 2루", "first and second base"),
+    ("2019-2020 시즌 27라운드였다.", None, "2019-2020", "the 2019–20 season"),
+    ("후반 15분 역전골이 나왔다.", None, "후반 15분", "15 minutes into the second half"),
+    ("마라톤에서 2시간 6분 14초로 우승했다.", None, "2시간 6분 14초", "2:06:14"),
+    ("당첨되면 수억 원을 번다.", None, "수억 원", "hundreds of millions of won"),
+    ("남은 시즌 두 자릿수 득점이 목표다.", None, "두 자릿수", "double-digit"),
+]
+
+# Not figures, after real pages: names with digits, the police's number
+NEWS_NOT_FIGURES = [
+    ("KBS2 주말드라마가 끝났다.", "2 주"),
+    ("의심 전화는 112에 신고해 달라.", "112"),
+    ("현지 구조대는 맨손으로 잔해를 걷어냈다.", "구조대"),
+    ("현지 구조대는 맨손으로 잔해를 걷어냈다.", "구조"),
 ]
 
 # The guard reads English numbers as a reader writes them: (English, tokens)
@@ -254,6 +312,23 @@ def test_ranks_carry_their_number(sentence, text, value, en, kind):
 @pytest.mark.parametrize("sentence,text,en", QUALIFIED)
 def test_qualifiers_ranges_and_units(sentence, text, en):
     assert _find(sentence, text).en == en
+
+
+@pytest.mark.parametrize("sentence,domain,text,value,en", NEWS_FORMS)
+def test_news_forms(sentence, domain, text, value, en):
+    f = _find(sentence, text, domain)
+    assert (f.value, f.en) == (value, en)
+
+
+@pytest.mark.parametrize("sentence,domain,text,en", NEWS_LABELS)
+def test_figures_that_name_a_time_a_range_or_a_label(sentence, domain, text, en):
+    f = _find(sentence, text, domain)
+    assert f.value is None and f.en == en
+
+
+@pytest.mark.parametrize("sentence,text", NEWS_NOT_FIGURES)
+def test_more_things_that_are_no_figures(sentence, text):
+    assert text not in [f.text for f in extract_figures(sentence)]
 
 
 @pytest.mark.parametrize("en,tokens", ENGLISH)
@@ -342,7 +417,7 @@ def test_prerender_writes_hangul_numerals_in_digits():
 
 # ------------------------------------------------------------------ invariants over every sentence above
 
-ALL = sorted({row[0] for table in (ISSUE_TABLE, HANGUL, RANKS, QUALIFIED) for row in table}
+ALL = sorted({row[0] for table in (ISSUE_TABLE, HANGUL, RANKS, QUALIFIED, NEWS_FORMS, NEWS_LABELS) for row in table}
              | {row[0] for row in CONTEXT} | {row[0] for row in NOT_FIGURES})
 
 
