@@ -1855,6 +1855,23 @@ def _fig_from(kind: str, text: str, m: re.Match, domain: str | None) -> dict | N
     raise ValueError(kind)
 
 
+# What a sentence must hold for a pattern to have anything to find (a quick test before the regex)
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "phone": ("-", "."), "date_dot": (".",), "date_iso": ("-",), "decade": ("년대",), "date_ko": ("년",),
+    "week_of_month": ("월",), "date_md_range": (".",), "date_md_dot": (".",), "month_day": ("월",),
+    "nights_days": ("박",), "years_months": ("개월",), "time": ("시",), "fraction": ("분의",),
+    "hours_minutes": ("시간",), "race_time": ("초",), "vulgar": tuple(VULGAR), "article": ("조",),
+    "ordinal_je": ("제",), "subunit": ("전", "센트"), "paren_age": ("(",), "clock": (":",), "base": ("루",),
+    "season": ("-", "–"), "emergency": ("112", "119", "911", "1339"), "one_in": ("중", "가운데"),
+    "generation": ("대",), "par": ("파",), "team": ("인",), "ratio": ("대",), "floor": ("층",),
+    "temperature": ("섭씨", "화씨", "영하", "영상"), "burn": ("화상",), "in_a_row": ("연속",),
+    "range_between": ("사이", "부터"), "range": ("~", "∼", "～", "〜"), "score": ("-", ":", "대"),
+    "slash_quarter": ("/",), "slash_fraction": ("/",), "speed": ("속",), "dot_decimal": (".",),
+    "month": ("월",), "first": ("첫",), "half": ("절반",), "sino_negative": ("마이너스", "음수"), "vague": ("수",),
+    "digits_count": ("자릿수",), "native_days": ("하루", "이틀", "사흘", "나흘", "닷새", "엿새", "이레", "여드레",
+                                                 "아흐레", "열흘", "보름"),
+}
+
 # The patterns that may find a figure in a sentence without a digit
 _HANGUL_KINDS = {"native", "first", "half", "sino", "sino_negative", "fraction", "vulgar", "native_pair", "native_days",
                  "native_noun", "vague", "digits_count"}
@@ -1886,6 +1903,9 @@ def extract_figures(text: str, sentence: int = 0, domain: str | None = None) -> 
     digits = _DIGIT.search(text) is not None
     for prio, (kind, pat) in enumerate(PATTERNS):
         if not digits and kind not in _HANGUL_KINDS:
+            continue
+        needs = _NEEDS.get(kind)
+        if needs is not None and not any(x in text for x in needs):
             continue
         pos = 0
         n = len(text)
