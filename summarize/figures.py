@@ -1813,7 +1813,7 @@ def _fig_from(kind: str, text: str, m: re.Match, domain: str | None) -> dict | N
         if mc and (mc.end() == len(c) or _AFTER_COUNTER.match(c, mc.end())) or c in PLACES_NOT_NOUNS or not _AFTER_COUNTER.match(text, m.end("c")) \
                 and not re.match(r"[이가은는을를의에도와과로]", c[-1:]):
             return None
-        noun = re.sub(r"(?:들)?(?:이|가|은|는|을|를|의|에|도|와|과|로)$", "", c)
+        noun = re.sub(r"(?:들)?(?:에게|에서|한테|까지|부터|처럼|보다|으로|이|가|은|는|을|를|의|에|도|와|과|로|만)$", "", c)
         if len(noun) < 1 or noun in PLACES_NOT_NOUNS:
             return None
         n = parse_native(g["w"])
