@@ -791,7 +791,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         "range",
         re.compile(
             rf"{_NOT_AFTER_LATIN}(?:(?P<pre>{_PREQ})\s)?(?P<a>{RUN})\s?(?P<u1>{_UNIT_RE})?\s?[~∼～〜]\s?"
-            rf"(?P<b>{RUN})\s?(?P<u2>{_UNIT_RE}|년|개월|일|시간|분기|월(?!급|세|간))?"
+            rf"(?P<b>{RUN})\s?(?P<u2>개월|{_UNIT_RE}|년|일|시간|분기|월(?!급|세|간))?"
         ),
     ),
     ("score", re.compile(r"(?<![\d.,:-])(?P<a>\d{1,3})\s?(?:-|:|대\s?)(?P<b>\d{1,3})(?![\d.,:-]|\s?(?:[가-힣]{0,1}(?:개|명|원|일|년|월|시|분|%))|\s?[A-Za-z%㎜㎝㎞㎏㎡])")),
@@ -826,7 +826,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # 이틀, 사흘간, 닷새 만에, 사흘째, 보름
     ("native_days", re.compile(rf"(?<![가-힣])(?P<w>{'|'.join(sorted(NATIVE_DAYS, key=len, reverse=True))})"
                                r"(?P<x>간|째|동안|\s만에|\s동안|\s사이|\s전|\s뒤|\s후|\s앞|\s빠른|\s늦은|\s일찍|\s연속)?"
-                               r"(?=[^가-힣]|$|[이가은는을를의에도만]|째|간)")),
+                               r"(?=[^가-힣]|$|[이가은는을를의에도만인]|째|간)")),
     # 두 후보, 다섯 나라: a native number and any noun (not 한, 세, 네, 열: a, tax, your, heat)
     ("native_noun", re.compile(r"(?<![가-힣\d])(?P<w>두|다섯|여섯|일곱|여덟|아홉|스무|스물|서른|마흔|쉰)\s(?P<c>[가-힣]{1,4})")),
     # 수억 원, 수십 명: an amount said without its number
@@ -1285,7 +1285,7 @@ def _duration_fig(text: str, m: re.Match) -> dict | None:
         if n >= 1000 or (x is None and not yeo and n >= 100 and not long_ago):
             return None
     days_after = re.match(r"\s?(?:안에|이내|내에|전에|(?:전|후|뒤)(?![가-힣])|마다|이상|이하|넘게|가까이|정도|가량|적었|많았|"
-                          r"늘어|줄어|연속|째|짜리|치|분|씩|근무|휴무|휴가|파업|간격)", text[m.end("u"):])
+                          r"늘어|줄어|연속|째|짜리|치(?![러르른룬])|분|씩|근무|휴무|휴가|파업|간격)", text[m.end("u"):])
     week_rate = re.search(r"주\s?$", text[:m.start()])
     if u == "일" and x is None and not yeo and not days_after and not week_rate:
         if n <= 31 and n == n.to_integral_value():

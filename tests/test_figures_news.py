@@ -215,6 +215,7 @@ NEWS_FORMS = [
     ("그는 16번 홀에서 버디를 잡았다.", "golf", "16번", 16, "the 16th hole"),
     ("2차 접종을 마쳤다.", None, "2차", 2, "second dose"),
     ("발매 첫 주에 5만 장이 팔렸다.", None, "첫 주", 1, "first week"),
+    ("행사 사흘째인 오늘도 붐볐다.", None, "사흘째", 3, "for a third day"),
 ]
 
 # Figures without one quantity: (sentence, domain, text, English)
@@ -227,6 +228,8 @@ NEWS_LABELS = [
     ("8월3주(8.15.~8.21.) 확진자가 늘었다.", None, "8.15.~8.21.", "August 15–21"),
     ("8월 둘째 주에만 612명이 쓰러졌다.", None, "8월 둘째 주", "the 2nd week of August"),
     ("올해 1~7월 거래가 줄었다.", None, "1~7월", "January–July"),
+    ("생후 6∼11개월 아기도 맞는다.", None, "6∼11개월", "6–11 months"),
+    ("선거는 6일 치러진다.", None, "6일", "the 6th"),
     ("성인 7명 중 1명이 당뇨병이다.", None, "7명 중 1명", "one in seven"),
     ("2030세대의 표심이 갈린다.", None, "2030세대", "people in their 20s and 30s"),
     ("2사 1, 2루에서 홈런을 쳤다.", "baseball", "1, 2루", "first and second base"),
