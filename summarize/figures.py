@@ -1041,6 +1041,8 @@ def _amount_fig(text: str, m: re.Match, domain: str | None) -> dict | None:
         return {"recut": m.start("n") + cut}
     s = m.start("n")
     sign = m.group("sign")
+    if sign and sign.strip() in "-−" and unit and re.search(r"\d\s$", text[:m.start("sign")]):
+        sign = None  # 75 -300mm: a span of two numbers written with a space, not minus 300 mm
     if m.group("cur"):
         s = m.start("cur")
     if sign:

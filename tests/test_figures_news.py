@@ -246,7 +246,13 @@ NEWS_NOT_FIGURES = [
     ("의심 전화는 112에 신고해 달라.", "112"),
     ("현지 구조대는 맨손으로 잔해를 걷어냈다.", "구조대"),
     ("현지 구조대는 맨손으로 잔해를 걷어냈다.", "구조"),
+    ("렌즈는 75 -300mm 줌이다.", "-300mm"),  # a span, not minus 300 mm
 ]
+
+
+def test_a_minus_after_a_number_and_a_space_is_a_sign_in_a_table_row():
+    (a, b) = extract_figures("반도체 142 -45.2")
+    assert (a.value, b.value, b.en) == (142, -45.2, "−45.2")
 
 # The guard reads English numbers as a reader writes them: (English, tokens)
 ENGLISH = [
