@@ -1144,8 +1144,9 @@ def _paragraphs(body: list[_L], meta: _Meta) -> tuple[list[str], list[Line], lis
             if spoken:
                 spoken_out.append((len(paragraphs), spoken[0], spoken[1]))
             paragraphs.append(par)
-        elif par:
-            cuts.append(Line(first.no, par, "noise", "no Korean text left"))
+        else:  # no Korean words left: its lines are not the article's text
+            for x in block:
+                x.kind, x.rule = "noise", "no Korean words (symbols, digits or another language alone)"
     return paragraphs, cuts, spoken_out
 
 

@@ -104,6 +104,10 @@ def build_message(item: Item, to: str, settings: SmtpSettings) -> EmailMessage:
     msg["Message-ID"] = make_msgid(idstring=item.name[:40], domain=domain)
     msg.set_content(item.markdown, charset="utf-8")
     msg.add_alternative(to_html(item.markdown, item.subject), subtype="html", charset="utf-8")
+    # Headers are written on one line (up to RFC 5322's 998): Python folds a long Korean subject between
+    # two encoded words at a space, and readers drop a space there (`⅓ …` arrives as `⅓…`). The bodies
+    # were encoded above, with the usual line length.
+    msg.policy = SMTP.clone(max_line_length=998)
     return msg
 
 

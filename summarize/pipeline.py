@@ -28,7 +28,7 @@ from . import __version__
 from .cleaning import clean
 from .digest import digest_item, write_digest
 from .errors import Locked, ModelUnavailable, NeedsCT2, Rejected, VocabularyMismatch
-from .figures import check_english, extract_figures, missing_figures, prerender
+from .figures import article_domain, check_english, extract_figures, missing_figures, prerender
 from .options import BriefOptions
 from .quotes import find_quotes
 from .reading import find_inputs, read_source
@@ -84,16 +84,18 @@ def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
     sentences, tokens = segment_analysed(article.paragraphs, {p for p, _, _ in article.spoken})
     if not sentences:
         raise Rejected("no sentences in the article body")
-    figures = [f for s in sentences for f in extract_figures(s.ko, s.id)]
-    quotes = find_quotes(sentences, tokens)
+    domain = article_domain([article.title or ""] + [s.ko for s in sentences])
+    figures = [f for s in sentences for f in extract_figures(s.ko, s.id, domain)]
+    bites = {p: (who, title) for p, who, title in article.spoken}  # a sound-bite is one sentence: its paragraph's
+    quotes = find_quotes(sentences, tokens, {s.id: bites[s.paragraph] for s in sentences if s.paragraph in bites})
     counts: dict[int, int] = {}
     for f in figures:
-        if f.value is not None:
+        if is_quantity(f):
             counts[f.sentence] = counts.get(f.sentence, 0) + 1
     scores = select(sentences, counts, {q.sentence for q in quotes}, options.max_sentences, options.max_chars,
                     title=article.title, tokens=tokens)
     summary = tuple(sc.id for sc in scores)
-    units = _units(article.title, sentences, figures, quotes, summary)
+    units = _units(article.title, sentences, figures, quotes, summary, domain)
     return Prepared(source, article, tuple(sentences), tuple(figures), tuple(quotes), summary, units, scores)
 
 
@@ -123,15 +125,26 @@ def explain(path: Path, options: BriefOptions) -> Explained:
     return Explained(path.name, source, article, None, article.lines, article.cuts)
 
 
-def _units(title, sentences, figures, quotes, summary) -> tuple[tuple[str, tuple[Figure, ...]], ...]:
+def _who(q: Quote) -> str | None:
+    """What the brief translates of who speaks: the name, or the role of someone the article does not name."""
+    return q.speaker or q.speaker_title
+
+
+def is_quantity(f: Figure) -> bool:
+    """A figure that weighs in choosing summary sentences: an amount, not a rank, an ordinal, an age group
+    or a number spelled `한` (a, one)."""
+    return f.value is not None and f.kind not in ("ordinal", "rank") and f.unit != "age group" and bool(f.required)
+
+
+def _units(title, sentences, figures, quotes, summary, domain=None) -> tuple[tuple[str, tuple[Figure, ...]], ...]:
     by_id = {s.id: s for s in sentences}
-    units = [(title, tuple(extract_figures(title, -1)))] if title else []
+    units = [(title, tuple(extract_figures(title, -1, domain)))] if title else []
     for i in summary:
         units.append((by_id[i].ko, tuple(f for f in figures if f.sentence == i)))
     for q in quotes:
-        units.append((q.ko, tuple(extract_figures(q.ko, q.sentence))))
-        if q.speaker:
-            units.append((q.speaker, ()))
+        units.append((q.ko, tuple(extract_figures(q.ko, q.sentence, domain))))
+        if _who(q):
+            units.append((_who(q), ()))
     return tuple(units)
 
 
@@ -156,8 +169,8 @@ class Spooled:
 
 def units_of(p: Prepared | Spooled) -> tuple[tuple[str, tuple[Figure, ...]], ...]:
     """The texts to translate, each with the figures its English must keep:
-    the title, the summary sentences, each quote as its own unit, and the speakers (worked out once,
-    in prepare)."""
+    the title, the summary sentences, each quote as its own unit, and the speakers (their names, or the
+    role of a speaker the article does not name; worked out once, in prepare)."""
     return p.units
 
 
@@ -168,6 +181,8 @@ def guard(ko: str, figures: list[Figure], en: str, retry_en: str | None = None) 
     sentence with its figures pre-rendered); one still missing is appended as
     `[26만㎡ = 260,000 m²]` and flagged `figure-restored`. A number that no figure of the
     Korean holds flags `unverified-number`; Hangul left in the English flags `untranslated`.
+    Each flag has one note that says what it is about (`unverified-number: $19 billion is not in the
+    source`); numbers are written as the English has them.
     """
     missing, extra = check_english(ko, figures, en)
     notes: list[str] = []
@@ -179,16 +194,22 @@ def guard(ko: str, figures: list[Figure], en: str, retry_en: str | None = None) 
     flags: list[str] = []
     if extra:
         flags.append("unverified-number")
-        notes.append(f"number{'s' if len(extra) > 1 else ''} not in the source: {', '.join(extra)}")
+        verb = "are" if len(extra) > 1 else "is"
+        notes.append(f"unverified-number: {_and(extra)} {verb} not in the source")
     if HANGUL.search(en):
         flags.append("untranslated")
-        notes.append("the English still holds Korean text")
+        notes.append("untranslated: the English still holds Korean text")
     if missing:
         flags.append("figure-restored")
         restored = " ".join(f"[{f.text} = {f.en}]" for f in missing)
-        notes.append(f"the model dropped or changed {', '.join(f.text for f in missing)}; restored from the source")
+        notes.append(f"figure-restored: the model dropped or changed {_and([f.text for f in missing])}; "
+                     "restored from the source")
         en = f"{en} {restored}".strip()
     return Translated(ko=ko, en=en, flags=tuple(flags), notes=tuple(notes))
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _badness(missing: list, extra: list, en: str) -> int:
@@ -211,17 +232,11 @@ def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: Mo
         title = tr(p.article.title)
     else:  # no headline on the page: the first summary sentence's English stands in, and says so
         title = Translated(ko="", en=summary[0][1].en if summary else "", notes=(NO_HEADLINE,))
-    quotes = tuple((q, tr(q.ko), tr(q.speaker) if q.speaker else None) for q in p.quotes)
+    quotes = tuple((q, tr(q.ko), tr(_who(q)) if _who(q) else None) for q in p.quotes)
     warnings: list[str] = []
-    if title.flags:
-        warnings.append(f"headline: {'; '.join(title.notes)}")
-    flagged = [i for i, t in summary if t.flags]
-    if flagged:
-        verb = "is" if len(flagged) == 1 else "are"
-        warnings.append(f"{len(flagged)} of {len(summary)} summary sentences {verb} flagged: see the marks below")
-    for n, (_, t, _) in enumerate(quotes, 1):
-        if t.flags:
-            warnings.append(f"quote {n}: {'; '.join(t.notes)}")
+    counted = _flag_count(title, summary, quotes)
+    if counted:
+        warnings.append(counted)
     if note:
         warnings.append(f"model licence: {note}")
     return Brief(
@@ -229,6 +244,23 @@ def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: Mo
         quotes=quotes, title=title, warnings=tuple(warnings), model=model, tool_version=__version__,
         scores=p.scores,
     )
+
+
+def _flag_count(title: Translated, summary, quotes) -> str | None:
+    """The one line at the top of a brief that counts its flagged items; each item carries its own mark."""
+    parts = []
+    if title.flags:
+        parts.append("the headline")
+    flagged = sum(1 for _, t in summary if t.flags)
+    if flagged:
+        parts.append(f"{flagged} of {len(summary)} summary sentence{'s' if len(summary) > 1 else ''}")
+    quoted = sum(1 for _, t, sp in quotes if t.flags or (sp is not None and sp.flags))
+    if quoted:
+        parts.append(f"{quoted} of {len(quotes)} quote{'s' if len(quotes) > 1 else ''}")
+    if not parts:
+        return None
+    n = (1 if title.flags else 0) + flagged + quoted
+    return f"{_and(parts)} {'is' if n == 1 else 'are'} flagged: see the ⚠️ marks below"
 
 
 def retry_texts(p: Prepared | Spooled, first: dict[str, str]) -> list[str]:

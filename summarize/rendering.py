@@ -7,7 +7,7 @@ import re
 
 from .types import Brief, Figure, SentenceScore
 
-__all__ = ["to_markdown", "to_json", "to_dict", "explain_text", "SCHEMA", "FLAG_TEXT"]
+__all__ = ["to_markdown", "to_json", "to_dict", "explain_text", "key_figures", "key_figure_rows", "SCHEMA", "FLAG_TEXT"]
 
 SCHEMA = 2
 
@@ -33,10 +33,11 @@ def _score(sc: SentenceScore | None) -> dict | None:
 def to_dict(b: Brief) -> dict:
     by_id = {s.id: s for s in b.sentences}
     scores = {sc.id: sc for sc in b.scores}
+    key = {id(f) for f in key_figures(b.figures)}
     return {
         "schema": SCHEMA,
         "source": {"path": b.source.path, "sha256": b.source.sha256, "encoding": b.source.encoding},
-        "title": {"ko": b.article.title, "en": b.title.en, "flags": list(b.title.flags),
+        "title": {"ko": b.article.title, "en": b.title.en, "flags": list(b.title.flags), "notes": list(b.title.notes),
                   "from": "headline" if b.article.title else "summary"},
         "meta": {"outlet": b.article.meta.outlet, "author": b.article.meta.author,
                  "published": b.article.meta.published, "url": b.article.meta.url, "section": b.article.meta.section},
@@ -49,12 +50,13 @@ def to_dict(b: Brief) -> dict:
         ],
         "figures": [
             {"text": f.text, "value": f.value, "unit": f.unit, "en": f.en, "sentence": f.sentence,
-             "kind": f.kind, "qualifier": f.qualifier}
+             "kind": f.kind, "qualifier": f.qualifier, "key": id(f) in key}
             for f in b.figures
         ],
         "quotes": [
-            {"ko": q.ko, "en": t.en, "speaker": q.speaker, "speaker_en": sp.en if sp else None,
-             "sentence": q.sentence, "flags": list(t.flags)}
+            {"ko": q.ko, "en": t.en, "speaker": q.speaker, "speaker_title": q.speaker_title,
+             "speaker_en": sp.en if sp else None, "sentence": q.sentence, "flags": list(t.flags),
+             "notes": list(t.notes), "speaker_flags": list(sp.flags) if sp else []}
             for q, t, sp in b.quotes
         ],
         "warnings": list(b.warnings),
@@ -79,14 +81,49 @@ def _context(sentence: str, f: Figure, width: int = 18) -> str:
     return ("…" if a else "") + sentence[a:b].strip() + ("…" if b < len(sentence) else "")
 
 
-def _flag_marks(flags) -> str:
-    return "".join(f" ⚠️ *{f}*" for f in flags)
+def _mark(t, speaker=None) -> str | None:
+    """The one mark an item carries: its notes, each flagged one saying which flag it is (a quote's
+    mark holds its speaker's too)."""
+    notes = list(t.notes)
+    flagged = bool(t.flags)
+    if speaker is not None and speaker.flags:
+        notes += [f"speaker {n}" for n in speaker.notes]
+        flagged = True
+    if not notes:
+        return None
+    return ("⚠️ " if flagged else "") + " · ".join(notes)
+
+
+# Kinds of figure that say where or in which order (제2, 4차, 17라운드, 첫), not how much
+_NOT_KEY = {"ordinal", "date", "time"}
+
+
+def key_figures(figures) -> list[Figure]:
+    """The figures of the Key figures table: amounts, counts, measures, ranks, ranges and scores,
+    and anything the guard holds the English to; once per text and sentence."""
+    out, seen = [], set()
+    for f in figures:
+        if not (f.value is not None and f.kind not in _NOT_KEY or f.kind in ("range", "score", "rank") or f.required):
+            continue
+        if (f.text, f.sentence) in seen:
+            continue
+        seen.add((f.text, f.sentence))
+        out.append(f)
+    return out
+
+
+def key_figure_rows(figures, sentences) -> list[tuple[str, str, str]]:
+    """(Korean, English, context) of each row of the Key figures table."""
+    by_id = {s.id: s for s in sentences}
+    return [(f.text, f.en, _context(by_id[f.sentence].ko, f) if f.sentence in by_id else "") for f in key_figures(figures)]
 
 
 def to_markdown(b: Brief) -> str:
     meta = b.article.meta
     if b.article.title:
         lines = [f"# {b.title.en or b.title.ko}", "", f"**{b.title.ko}**", ""]
+        if _mark(b.title):
+            lines += [_mark(b.title), ""]
     else:
         lines = [f"# {b.title.en or '(no headline)'}", "", "_The page has no headline: the first summary sentence stands in._", ""]
     published = meta.published.replace("T", " ")[:16] if meta.published else None
@@ -100,28 +137,24 @@ def to_markdown(b: Brief) -> str:
     lines += ["## Summary", ""]
     by_id = {s.id: s for s in b.sentences}
     for n, (i, t) in enumerate(b.summary, 1):
-        lines.append(f"{n}. {t.en}{_flag_marks(t.flags)}  ")
+        lines.append(f"{n}. {t.en}  ")
         lines.append(f"   _Korean:_ {by_id[i].ko}")
-        for note in t.notes:
-            lines.append(f"   - ⚠️ {note}")
+        if _mark(t):
+            lines.append(f"   - {_mark(t)}")
         lines.append("")
-    valued = [f for f in b.figures if f.value is not None or f.kind in ("range", "score") or f.required]
-    if valued:
+    rows = key_figure_rows(b.figures, b.sentences)
+    if rows:
         lines += ["## Key figures", "", "| Korean | English | Context |", "|---|---|---|"]
-        seen = set()
-        for f in valued:
-            if (f.text, f.sentence) in seen:
-                continue
-            seen.add((f.text, f.sentence))
-            ctx = _context(by_id[f.sentence].ko, f) if f.sentence in by_id else ""
-            lines.append(f"| {_cell(f.text)} | {_cell(f.en)} | {_cell(ctx)} |")
+        lines += [f"| {_cell(ko)} | {_cell(en)} | {_cell(ctx)} |" for ko, en, ctx in rows]
         lines.append("")
     if b.quotes:
         lines += ["## Quotes", ""]
         for q, t, sp in b.quotes:
-            who_ko = q.speaker or "화자 미상"
-            who_en = (sp.en if sp else None) or ("unnamed speaker" if not q.speaker else q.speaker)
-            lines.append(f"> “{t.en}”{_flag_marks(t.flags)}  ")
+            who_ko = ", ".join(x for x in (q.speaker, q.speaker_title) if x) or "화자 미상"
+            who_en = (sp.en if sp else None) or q.speaker or q.speaker_title or "unnamed speaker"
+            lines.append(f"> “{t.en}”  ")
+            if _mark(t, sp):
+                lines.append(f"> {_mark(t, sp)}  ")
             lines.append(f"> — {who_en} ({who_ko})")
             lines.append(">")
             lines.append(f"> “{q.ko}”")

@@ -86,7 +86,7 @@ def brief_blocks(data: dict) -> list[dict]:
     for n, item in enumerate(data["summary"], 1):
         flags = "".join(f" :warning: _{FLAG_MARK.get(f, f)}_" for f in item["flags"])
         blocks += _section(f"*{n}.* {escape(item['en'])}{flags}\n>{escape(item['ko'])}")
-    figures = [f for f in data["figures"] if f["value"] is not None or f.get("kind") in ("range", "score")]
+    figures = [f for f in data["figures"] if f.get("key", f["value"] is not None or f.get("kind") in ("range", "score"))]
     if figures:
         blocks.append({"type": "divider"})
         fields = [{"type": "mrkdwn", "text": f"*{escape(f['text'])}*\n{escape(f['en'])}"} for f in figures]

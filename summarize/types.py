@@ -96,10 +96,12 @@ class Figure:
 @dataclass(frozen=True)
 class Quote:
     ko: str  # verbatim text between the quote marks
-    speaker: str | None
-    sentence: int
-    start: int  # offsets of `ko` in the sentence
+    speaker: str | None  # the person's name (성기홍), or an organisation where no person is named
+    sentence: int  # the sentence the quote opens in
+    start: int  # offsets of `ko` in the sentence (a quote that runs on into later sentences: to its end)
     end: int
+    speaker_title: str | None = None  # the speaker's role (연합뉴스 사장), apart from the name
+    last_sentence: int | None = None  # the sentence a quote that runs over paragraphs closes in
 
 
 @dataclass(frozen=True)

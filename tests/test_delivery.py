@@ -17,7 +17,7 @@ from conftest import SAMPLES
 from summarize import BriefOptions, run
 from summarize.cli import main
 from summarize.delivery import Item, RetryPolicy, items_to_send
-from summarize.mailing import SmtpSettings, to_html
+from summarize.mailing import SmtpSettings, build_message, to_html
 from summarize.pipeline import send_email, send_slack
 from summarize.slack import LIMITS, SlackTarget, escape, messages_for, mrkdwn
 
@@ -120,11 +120,22 @@ def test_each_brief_by_email_with_parts_headers_figures_and_quotes(out, smtp):
         assert re.search("[가-힣]", msg["Subject"])
         text = html.unescape(re.sub(r"<[^>]+>", "", rich))
         for f in item.data["figures"]:
-            if f["value"] is not None:
+            if f["key"]:
                 assert f["text"] in plain and f["text"] in text
         for q in item.data["quotes"]:
             assert q["ko"] in plain and q["ko"] in text
         assert 'style="border-collapse:collapse' in rich and "Noto Sans KR" in rich
+
+
+@pytest.mark.parametrize("subject", [
+    "English: 5 1/3 innings 2 runs 3 straight wins , ⅓ … (류현진, 5⅓이닝 2실점 역투…한화 3연승 이끌어)",
+    "가 " * 60 + "⅓ … · 끝",
+    "Seoul · 서울 " * 12,
+])
+def test_a_long_korean_subject_keeps_its_spaces(subject):
+    item = Item(kind="brief", name="x", markdown="본문", data={"title": {"ko": subject, "en": None}})
+    raw = build_message(item, "reader@example.org", SmtpSettings(host="h", sender="a@example.org")).as_bytes()
+    assert message_from_bytes(raw, policy=default)["Subject"] == subject
 
 
 def test_digest_to_several_recipients_once_then_resend(out, smtp):
@@ -279,7 +290,7 @@ def test_each_brief_to_slack_keeps_every_figure_and_quote(out, slack):
         dump = unescape(json.dumps(payloads, ensure_ascii=False)).replace('\\"', '"')
         assert item.data["title"]["ko"] in dump
         for f in item.data["figures"]:
-            if f["value"] is not None:
+            if f["key"]:
                 assert f["text"] in dump and f["en"] in dump
         for q in item.data["quotes"]:
             assert q["ko"] in dump

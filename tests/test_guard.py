@@ -93,3 +93,32 @@ def test_prerendered_retranslation_repairs_a_model_that_only_fails_on_korean_num
     run(SAMPLES, tmp_path / "out", BriefOptions(model="fake/model"), translator_factory=lambda s, o: fake)
     retried = [t for call in fake.calls for t in call if re.search(r"\d{1,3}(?:,\d{3})+㎡|trillion원", t)]
     assert retried, "the guard should retranslate with figures written out"
+
+
+@pytest.mark.parametrize("fn", [drop_numbers, invent_numbers])
+def test_each_flag_is_marked_once_per_item_and_counted_once_at_the_top(tmp_path, fn):
+    fake = FakeTranslator(fn=fn)
+    report = run(SAMPLES, tmp_path / "out", BriefOptions(model="fake/model"), translator_factory=lambda s, o: fake)
+    seen = 0
+    for entry in report.entries:
+        data = json.loads((tmp_path / "out" / entry.outputs["json"]).read_text(encoding="utf-8"))
+        md = (tmp_path / "out" / entry.outputs["md"]).read_text(encoding="utf-8")
+        items = [data["title"], *data["summary"], *data["quotes"]]
+        speakers = [q["speaker_flags"] for q in data["quotes"]]
+        for flag in ("figure-restored", "unverified-number", "untranslated"):
+            assert md.count(flag) == sum(flag in item["flags"] for item in items) + sum(flag in f for f in speakers)
+        flagged = [item for item in items if item["flags"] or item.get("speaker_flags")]
+        top = [w for w in data["warnings"] if "flagged" in w]
+        assert len(top) == (1 if flagged else 0)
+        if flagged:
+            seen += 1
+            assert not any(flag in top[0] for flag in ("figure-restored", "unverified-number"))
+            assert md.count("⚠️") == len(flagged) + 1  # one mark per flagged item, one line at the top
+    assert seen
+
+
+def test_notes_write_numbers_as_the_english_does():
+    ko = "수출액은 190억 달러다."
+    t = guard(ko, extract_figures(ko), "Exports were $19 billion, after $7.5 billion in 2023.")
+    assert t.flags == ("unverified-number",)
+    assert t.notes == ("unverified-number: $7.5 billion and 2023 are not in the source",)

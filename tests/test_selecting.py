@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT, SAMPLES
 
 from summarize import BriefOptions, prepare
+from summarize.pipeline import is_quantity
 from summarize._kiwi import Token, tokenize
 from summarize.reading import find_inputs
 from summarize.segmenting import segment_analysed
@@ -124,7 +125,7 @@ def samples():
         sentences, tokens = segment_analysed(p.article.paragraphs)
         counts = {}
         for f in p.figures:
-            if f.value is not None:
+            if is_quantity(f):
                 counts[f.sentence] = counts.get(f.sentence, 0) + 1
         out.append((p, sentences, tokens, counts, {q.sentence for q in p.quotes}))
     return out
