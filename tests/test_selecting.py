@@ -10,8 +10,8 @@ import pytest
 from conftest import ROOT, SAMPLES
 
 from summarize import BriefOptions, prepare
-from summarize.pipeline import is_quantity
 from summarize._kiwi import Token, tokenize
+from summarize.pipeline import is_quantity
 from summarize.reading import find_inputs
 from summarize.segmenting import segment_analysed
 from summarize.selecting import (
