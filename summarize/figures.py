@@ -1894,6 +1894,9 @@ def article_domain(texts) -> str | None:
     return best
 
 
+_LONG_DIGITS = re.compile(r"\d{25}")
+
+
 def extract_figures(text: str, sentence: int = 0, domain: str | None = None) -> list[Figure]:
     """Every figure of one sentence, left to right, without overlaps.
 
@@ -1916,6 +1919,9 @@ def extract_figures(text: str, sentence: int = 0, domain: str | None = None) -> 
             if m is None:
                 break
             nxt = m.end() if m.end() > m.start() else m.start() + 1
+            if _LONG_DIGITS.search(text, m.start(), m.end()):
+                pos = nxt  # a run of more than 24 digits is no quantity news writes (and no Decimal can say it)
+                continue
             fig = _fig_from(kind, text, m, domain)
             while fig is not None and "recut" in fig:  # a run that is two numbers: read the first alone
                 m = pat.match(text, m.start(), fig["recut"])

@@ -10,6 +10,7 @@ from test_cleaning_lines import _every_line_accounted_for
 
 from summarize.cleaning import clean, line_kind
 from summarize.errors import Rejected
+from summarize.figures import extract_figures
 from summarize.quotes import find_quotes
 from summarize.segmenting import segment_analysed
 from summarize.selecting import select
@@ -36,6 +37,9 @@ HOSTILE = [
 def test_each_stage_stays_fast_on_hostile_lines(name, line):
     page = f"제목이 있는 기사 하나\n{LEAD}\n{line}\n"
     t0 = time.perf_counter()
+    extract_figures(line[:20000])
+    assert time.perf_counter() - t0 < 10, "figures"
+    t0 = time.perf_counter()
     line_kind(line)
     try:
         article = clean(Source("x.txt", page, "utf-8", "0", "text"))
@@ -46,6 +50,8 @@ def test_each_stage_stays_fast_on_hostile_lines(name, line):
         return
     t0 = time.perf_counter()
     sentences, tokens = segment_analysed(article.paragraphs)
+    for s in sentences:
+        extract_figures(s.ko, s.id)
     find_quotes(sentences, tokens)
     select(sentences, {}, set())
     assert time.perf_counter() - t0 < 60, "segmenting, quotes and selection"
@@ -80,5 +86,8 @@ def test_random_pages_keep_the_invariants(lines):
     assert _every_line_accounted_for(page, article) == []
     sentences, tokens = segment_analysed(article.paragraphs, {p for p, _, _ in article.spoken})
     assert all(s.ko.strip() for s in sentences)
+    for s in sentences:  # every figure inside its sentence, where it says it is
+        for f in extract_figures(s.ko, s.id):
+            assert s.ko[f.start:f.end] == f.text
     for q in find_quotes(sentences, tokens):
         assert q.ko and q.ko in sentences[q.sentence].ko
