@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from ._kiwi import Token, tokenize
-from .types import Quote, Sentence
+from ..records import Quote, Sentence
 
 __all__ = ["find_quotes", "quote_marks", "split_speaker"]
 

@@ -13,7 +13,7 @@ import bisect
 import re
 
 from ._kiwi import Token, kiwi, tokenize
-from .types import Sentence
+from ..records import Sentence
 
 __all__ = ["segment", "segment_analysed", "split_paragraph", "quote_spans"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from .types import Brief, Figure, SentenceScore
+from ..records import Brief, Figure, SentenceScore
 
 __all__ = ["to_markdown", "to_json", "to_dict", "explain_text", "key_figures", "key_figure_rows", "SCHEMA", "FLAG_TEXT"]
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .types import Figure
+from ..records import Figure
 
 __all__ = [
     "extract_figures",

@@ -26,10 +26,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .errors import Rejected
-from .types import Article, Line, Meta, Source
+from ..errors import Rejected
+from ..records import Article, Line, Meta, Source
+from ._text import HANGUL, LETTER, hangul_ratio
 
-__all__ = ["clean", "strip_dateline", "hangul_ratio", "KINDS", "LINE_RULES"]
+__all__ = ["clean", "strip_dateline", "KINDS", "LINE_RULES"]
 
 # The classes a line can get, with what they mean (shown by `summarize explain`).
 KINDS = {
@@ -81,8 +82,6 @@ PLACE_REPORTER = re.compile(rf"^\s*(?P<place>[가-힣]{{2,6}})\s?[=,]\s?(?P<name
 # [속보], [단독], [종합2보], [기획], [날씨], 【사설】: a short label in brackets before a headline
 TITLE_TAG = re.compile(r"^\s*[\[【<〈]\s*[가-힣A-Za-z0-9·&/ ]{1,8}\s*[\]】>〉]\s*|^\s*\(\s*(?:속\s?보|단\s?독|종합\d?보?|"
                        r"긴급|\d보|포토|영상|인터뷰|사설|칼럼)\s*\)\s*")
-HANGUL = re.compile(r"[가-힣]")
-LETTER = re.compile(r"[^\W\d_]")
 # starts only where a run of address characters starts, and never gives back: linear on any line
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
 URL = re.compile(r"https?://\S+|www\.\S+")
@@ -305,13 +304,6 @@ def normalise(text: str) -> str:
     text = re.sub(r"[\u00a0\u2002\u2003\u2009\u3000\u200a\u202f]", " ", text)
     text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "", text)
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
-
-
-def hangul_ratio(text: str) -> float:
-    letters = LETTER.findall(text)
-    if not letters:
-        return 0.0
-    return len(HANGUL.findall(text)) / len(letters)
 
 
 def _unbullet(line: str) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ._kiwi import Token, tokenize
-from .types import Sentence, SentenceScore
+from ..records import Sentence, SentenceScore
 
 __all__ = ["WEIGHTS", "PENALTIES", "Analysis", "analyse", "rank", "select", "content_words", "flags"]
 

@@ -8,8 +8,9 @@ import logging
 import re
 from pathlib import Path
 
-from .errors import Rejected
-from .types import Meta, Source
+from ..errors import Rejected
+from ..records import Meta, Source
+from ._text import hangul_ratio
 
 __all__ = ["KINDS", "find_inputs", "read_source", "decode"]
 
@@ -60,7 +61,7 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     # wrong on short CP949 texts: the content decides.
     try:
         text = data.decode("cp949")
-        if _hangul_share(text) >= 0.3:
+        if hangul_ratio(text) >= 0.3:
             return text, "cp949"
     except UnicodeDecodeError:
         pass
@@ -112,11 +113,6 @@ def _utf16_without_bom(data: bytes) -> str | None:
         if _control_ratio(text) < 0.01 and re.search(r"[가-힣]", text):
             return enc
     return None
-
-
-def _hangul_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    return sum(1 for c in letters if "가" <= c <= "힣") / len(letters) if letters else 0.0
 
 
 def _control_ratio(text: str) -> float:

@@ -1,12 +1,29 @@
-"""The frozen records that the pipeline stages pass to each other.
+"""The frozen records that the rooms of the package pass to each other, and the names of their kinds.
 
-Each stage module (reading, cleaning, segmenting, figures, quotes, selecting,
-translation, rendering) takes and returns these; no stage imports another.
+Each stage (summarize.stages: reading, cleaning, segmenting, figures, quotes, selecting, guard,
+rendering) takes and returns these; so do the model layer (summarize.translate), one article
+(summarize.article) and the run (summarize.run). This module imports nothing of the package.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple, get_args
+
+# What became of one input in a run (run.json's `status`)
+Status = Literal["written", "unchanged", "rejected", "failed"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+# What a line of a page is (summarize.stages.cleaning.KINDS says each in words; `summarize explain` shows them)
+LineClass = Literal[
+    "body", "headline", "deck", "subhead", "byline", "date", "dateline", "caption", "credit", "menu", "widget",
+    "notice", "related", "ad", "comment", "board", "release", "broadcast", "contact", "copyright", "footer",
+    "link", "hashtags", "tag", "end", "after-end", "header", "repeated", "noise",
+]
+LINE_CLASSES: tuple[LineClass, ...] = get_args(LineClass)
+
+# What an input file is read as
+SourceKind = Literal["text", "markdown", "html"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +45,7 @@ class Source:
     text: str  # decoded text (for HTML: the text the extractor kept)
     encoding: str  # e.g. "utf-8", "utf-8-sig", "utf-16", "cp949"
     sha256: str  # of the raw bytes
-    kind: str  # "text", "markdown" or "html"
+    kind: SourceKind
     title: str | None = None  # from HTML metadata or a Markdown heading
     meta: Meta = field(default_factory=Meta)
     # What the page's markup says of each line of `text`: the block it stands in ("nav", "related",
@@ -43,7 +60,7 @@ class Line:
 
     no: int  # line number in Source.text, from 1
     text: str
-    kind: str  # body, headline, deck, byline, date, caption, credit, menu, notice, related, ... (cleaning.KINDS)
+    kind: LineClass
     rule: str  # the rule that decided it, in words
 
 
@@ -82,7 +99,9 @@ class Figure:
     value: int | float | None  # the quantity, where the figure is one
     unit: str | None  # "won", "m²", "%", "items", "year", ...
     en: str  # English rendering, e.g. "260,000 m²", "2 trillion won", "May 2018"
-    kind: str  # amount, count, measure, percent, money, year, date, time, duration, ordinal, range, score, age
+    # amount, count, measure, percent, money, year, date, time, duration, ordinal, range, score, age, ...: the
+    # finder's tables name them (figures.COUNTERS and the unit tables), so they are not a closed list here
+    kind: str
     sentence: int  # Sentence.id
     start: int  # offsets of `text` in the sentence
     end: int
@@ -133,11 +152,36 @@ class Translated:
 
 @dataclass(frozen=True)
 class ModelInfo:
+    """Which model translated, and how: recorded in every brief and part of the translation cache key."""
+
     id: str
     revision: str | None
-    settings: dict
+    settings: dict[str, Any]  # the generation options
     backend: str = "transformers"  # or "ct2"
     compute_type: str | None = None  # float32, float16, int8, ...
+
+
+class Unit(NamedTuple):
+    """A text to translate (a headline, a summary sentence, a quote, a speaker), with the figures its English
+    must keep."""
+
+    ko: str
+    figures: tuple[Figure, ...]
+
+
+class SummaryLine(NamedTuple):
+    """A summary sentence (its Sentence.id) with its English."""
+
+    id: int
+    text: Translated
+
+
+class QuoteLine(NamedTuple):
+    """A quote with its English, and the English of who said it (None: the article does not say)."""
+
+    quote: Quote
+    text: Translated
+    speaker: Translated | None
 
 
 @dataclass(frozen=True)
@@ -147,11 +191,54 @@ class Brief:
     source: Source
     article: Article
     sentences: tuple[Sentence, ...]
-    summary: tuple[tuple[int, Translated], ...]  # (sentence id, translation)
+    summary: tuple[SummaryLine, ...]
     figures: tuple[Figure, ...]
-    quotes: tuple[tuple[Quote, Translated, Translated | None], ...]  # quote, its English, speaker's English
+    quotes: tuple[QuoteLine, ...]
     title: Translated
     warnings: tuple[str, ...]
     model: ModelInfo
     tool_version: str
     scores: tuple[SentenceScore, ...] = ()  # why each summary sentence was chosen (selecting)
+
+
+# --------------------------------------------------------------------------- one article, one run
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article read, cleaned, segmented, with its figures, quotes and summary chosen: ready to translate."""
+
+    source: Source
+    article: Article
+    sentences: tuple[Sentence, ...]
+    figures: tuple[Figure, ...]
+    quotes: tuple[Quote, ...]
+    summary: tuple[int, ...]
+    # The texts to translate: the title, the summary sentences, each quote, and the speakers (their names, or
+    # the role of a speaker the article does not name), each with the figures its English must keep
+    units: tuple[Unit, ...] = ()
+    scores: tuple[SentenceScore, ...] = ()  # why each summary sentence was chosen, in the order of `summary`
+
+
+@dataclass(frozen=True)
+class Explained:
+    """How the reading and cleaning stages see one file: its lines, each with its class and rule."""
+
+    path: str
+    source: Source | None  # None: the file could not be read as text
+    article: Article | None  # None: rejected
+    reason: str | None  # why it was rejected
+    lines: tuple[Line, ...]  # every non-blank line with its class and rule (as far as cleaning got)
+    cuts: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What became of one input in a run: one entry of run.json's `articles`."""
+
+    path: str  # relative to the input folder, with forward slashes
+    status: Status
+    reason: str | None = None  # why it was rejected or failed
+    outputs: dict[str, str] | None = None  # {"md": "X.md", "json": "X.json"}
+    timings: dict[str, float] = field(default_factory=dict)  # prepare_s, translate_s, render_s
+    flags: int = 0  # flagged summary sentences
