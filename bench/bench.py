@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarize.translation import Translator  # noqa: E402
+from summarize.translate.base import Translator  # noqa: E402
 
 ARCHS = {
     # Helsinki-NLP/opus-mt-ko-en
@@ -49,7 +49,7 @@ ARCHS = {
 
 def sample_sentences() -> list[str]:
     from summarize import BriefOptions, prepare
-    from summarize.reading import find_inputs
+    from summarize.stages.reading import find_inputs
 
     out = []
     for p in find_inputs(ROOT / "samples"):
@@ -189,7 +189,9 @@ def worker_generate(model: Path, sentences: list[str], args) -> dict:
 def worker_project(model: Path, sentences: list[str], args, backend: str) -> dict:
     """The project's translation path: load_translator + translate_texts (no cache).
     `generate` is the transformers backend with generate instead of the static decoder."""
-    from summarize.translation import batch_limits, load_translator, resolve_model, translate_texts
+    from summarize.translate.base import resolve_model
+    from summarize.translate.batching import batch_limits, translate_texts
+    from summarize.translate.loading import load_translator
 
     batch = args.gpu_batch if args.device == "cuda" else 64
     decoder = "generate" if backend == "generate" else "auto"
@@ -239,7 +241,7 @@ def _job_folder(args) -> tuple[Path, Path, int]:
 def worker_job(model: Path, sentences: list[str], args, backend: str) -> dict:
     """The whole brief job on a folder of articles: reading -> briefs written, time in the model apart."""
     from summarize import run
-    from summarize.translation import load_translator
+    from summarize.translate.loading import load_translator
 
     batch = args.gpu_batch if args.device == "cuda" else 64
     options = _options(model, backend, args, batch)
@@ -297,7 +299,7 @@ class SimulatedDevice(Translator):
     max_input_tokens = 512
 
     def __init__(self, rate: float):
-        from summarize.types import ModelInfo
+        from summarize.records import ModelInfo
 
         self.rate = rate
         self.info = ModelInfo(id="simulated", revision=None, settings={}, backend="simulated", compute_type=None)
@@ -309,7 +311,7 @@ class SimulatedDevice(Translator):
         return [len(t) // 2 + 1 for t in texts]
 
     def translate_batch(self, texts):
-        from summarize.figures import extract_figures
+        from summarize.stages.figures import extract_figures
 
         t0, c0 = time.perf_counter(), time.thread_time()
         out = [" ".join(["English"] + [f.en for f in extract_figures(t)]) for t in texts]
@@ -356,7 +358,9 @@ def worker_host(model: Path, sentences: list[str], args) -> dict:
     model's forward replaced by ids of the forced output length, so that only the rest is timed."""
     import torch
 
-    from summarize.translation import batch_limits, load_translator, resolve_model, translate_texts
+    from summarize.translate.base import resolve_model
+    from summarize.translate.batching import batch_limits, translate_texts
+    from summarize.translate.loading import load_translator
 
     options = _options(model, "transformers", args, 1024)
     t0 = time.perf_counter()
@@ -387,8 +391,8 @@ def _workers_used(options, articles: int) -> int:
 
 def worker_convert(model: Path, args) -> dict:
     """The one-off CTranslate2 conversion, in its own process, so that later runs measure a cached one."""
-    from summarize.model import convert, ct2_target, weight_type
-    from summarize.translation import resolve_model
+    from summarize.translate.base import resolve_model
+    from summarize.translate.ct2 import convert, ct2_target, weight_type
 
     options = _options(model, "ct2", args, 64)
     t0 = time.perf_counter()
@@ -486,7 +490,7 @@ def main() -> None:
     if args.worker:
         return worker(args)
     if args.threads == 0:
-        from summarize.model import default_threads
+        from summarize.host import default_threads
 
         args.threads = default_threads()
 

@@ -42,14 +42,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # PYTHONPATH set to another checkout measures that one instead
 
-from summarize.figures import english_tokens, extract_figures  # noqa: E402
-from summarize.quotes import find_quotes  # noqa: E402
+from summarize.stages.figures import english_tokens, extract_figures  # noqa: E402
+from summarize.stages.quotes import find_quotes  # noqa: E402
 
 try:
-    from summarize.figures import article_domain
+    from summarize.stages.figures import article_domain
 except ImportError:  # an older finder
     article_domain = None
-from summarize.types import Sentence  # noqa: E402
+from summarize.records import Sentence  # noqa: E402
 
 LABEL_KINDS = {"date", "time", "year", "ordinal", "rank", "range", "score", "floor"}
 # Units a reader must not get wrong, by what they measure; words such as "people", "residents" or "cases"

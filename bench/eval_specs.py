@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarize.figures import extract_figures  # noqa: E402
+from summarize.stages.figures import extract_figures  # noqa: E402
 
 # Inputs whose expected numbers the product does not treat as figures, and why.
 OUT_OF_SCOPE = [
@@ -46,7 +46,7 @@ OUT_OF_SCOPE = [
     (re.compile(r"2 pm은"), "`2 pm` as picometres: an English pun"),
 ]
 
-# The spec's unit -> the unit keys of summarize.figures that are right for it.
+# The spec's unit -> the unit keys of summarize.stages.figures that are right for it.
 UNITS = {
     "Dollar": {"USD"}, "United States dollar": {"USD"}, "Canadian dollar": {"CAD"}, "Hong Kong dollar": {"HKD"},
     "Australian dollar": {"AUD"}, "Cent": {"cent"}, "Penny": {"penny"}, "Pence": {"pence"},

@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import summaries  # noqa: E402
 
 from summarize import BriefOptions, prepare  # noqa: E402
-from summarize.reading import find_inputs  # noqa: E402
-from summarize.segmenting import segment_analysed  # noqa: E402
-from summarize.selecting import select  # noqa: E402
+from summarize.stages.reading import find_inputs  # noqa: E402
+from summarize.stages.segmenting import segment_analysed  # noqa: E402
+from summarize.stages.selecting import select  # noqa: E402
 
 METRICS = ("f1", "r1", "r2", "rl")
 

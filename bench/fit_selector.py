@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import summaries  # noqa: E402
 
 from summarize import BriefOptions  # noqa: E402
-from summarize.selecting import MAX_TIE_BREAK, WEIGHTS, Analysis, analyse, rank  # noqa: E402
+from summarize.stages.selecting import MAX_TIE_BREAK, WEIGHTS, Analysis, analyse, rank  # noqa: E402
 
 FITTED = ("first", "second", "third", "decay", "headline", "centrality", "length")
 LEAD = ("first", "second", "third")

@@ -30,7 +30,8 @@ def main() -> None:
     from torch.profiler import ProfilerActivity, profile
 
     from summarize import BriefOptions, GenerationOptions
-    from summarize.translation import load_translator, resolve_model
+    from summarize.translate.base import resolve_model
+    from summarize.translate.loading import load_translator
 
     model = bench.build_model(args.arch, Path(tempfile.mkdtemp(prefix="profile-")) / "model")
     base = bench.sample_sentences()

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarize import BriefOptions, prepare
-from summarize._kiwi import Token, tokenize
 from summarize.errors import Rejected
-from summarize.segmenting import segment_analysed
-from summarize.types import Sentence
+from summarize.records import Sentence
+from summarize.stages._kiwi import Token, tokenize
+from summarize.stages.segmenting import segment_analysed
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCES = ROOT.parent / "shared" / "summaries"

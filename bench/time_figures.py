@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarize.figures import extract_figures  # noqa: E402
+from summarize.stages.figures import extract_figures  # noqa: E402
 
 
 def main() -> None:

@@ -1,8 +1,10 @@
-"""summarize: Korean news articles in, bilingual (Korean + English) Markdown and JSON briefs out."""
+"""summarize: Korean news articles in, bilingual (Korean + English) Markdown and JSON briefs out.
 
-__version__ = "0.1.0"
+The library's API, re-exported from the modules that define it; the CLI (summarize.cli) is one user of it.
+"""
 
-from .errors import (  # noqa: E402
+from .article import compose, explain, guard, prepare
+from .errors import (
     ConfigError,
     Locked,
     MissingDependency,
@@ -13,21 +15,26 @@ from .errors import (  # noqa: E402
     UnknownModel,
     VocabularyMismatch,
 )
-from .options import BriefOptions, GenerationOptions, load_options  # noqa: E402
-from .pipeline import Prepared, RunReport, compose, guard, prepare, run  # noqa: E402
-from .translation import MODELS, Translator, resolve_model  # noqa: E402
-from .types import (  # noqa: E402
+from .options import BriefOptions, GenerationOptions, load_options
+from .records import (
     Article,
     Brief,
+    Entry,
+    Explained,
     Figure,
     Meta,
     ModelInfo,
+    Prepared,
     Quote,
     Sentence,
     SentenceScore,
     Source,
     Translated,
 )
+from .report import RunReport
+from .run import run
+from .translate.base import MODELS, Translator, resolve_model
+from .version import __version__
 
 __all__ = [
     "__version__",
@@ -35,8 +42,11 @@ __all__ = [
     "prepare",
     "compose",
     "guard",
+    "explain",
     "Prepared",
+    "Explained",
     "RunReport",
+    "Entry",
     "BriefOptions",
     "GenerationOptions",
     "load_options",

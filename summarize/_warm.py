@@ -1,7 +1,7 @@
-"""Imported by the worker processes' forkserver: the text stages loaded and Kiwi warmed, once."""
+"""Imported by the worker processes' forkserver: the stages loaded and Kiwi warmed, once."""
 
-from . import pipeline  # noqa: F401  (every stage a worker runs)
-from ._kiwi import kiwi
+from . import jobs  # noqa: F401  (every step a worker runs, and the stages they use)
+from .stages._kiwi import kiwi
 
 try:
     kiwi().split_into_sents("준비.")  # Kiwi loads part of its model on the first analysis

@@ -1,4 +1,5 @@
-"""The command line: parses, validates and wires; the work is done in `summarize.pipeline`.
+"""The command line (Click only): parses, validates, wires, and maps errors to exit codes; the work is done
+by the library (summarize.run, summarize.article, summarize.deliver, summarize.translate).
 
 Exit codes: 0 every accepted article was briefed (rejected inputs are reported, not
 failures); 1 an article failed, the model could not be loaded, or another run holds the
@@ -11,17 +12,60 @@ import logging
 import os
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
-from . import __version__
 from .errors import ConfigError, SummarizeError, UnknownModel
-from .options import load_options
+from .jobs import STEPS, Steps
+from .options import BriefOptions, Spec, load_options, spec_of
+from .records import Entry
+from .translate.base import TranslatorFactory
+from .version import __version__
+from .workers import PoolFactory, Workers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100, "terminal_width": 100}
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What the commands run on, where it is not the default: the model loader, the steps of an article, the
+    pool of workers. A test hands in fakes: `CliRunner().invoke(main, args, obj=Wiring(...))`."""
+
+    translator_factory: TranslatorFactory | None = None
+    steps: Steps = STEPS
+    pool: PoolFactory = Workers
+
+
+def _wiring() -> Wiring:
+    obj = click.get_current_context().find_root().obj
+    return obj if isinstance(obj, Wiring) else Wiring()
+
+
+def _spec(name: str) -> Spec:
+    return spec_of(BriefOptions, name)
+
+
+def _choice(name: str) -> click.Choice:
+    """The choices of option `name`, as summarize.options defines them."""
+    return click.Choice(list(_spec(name).choices))
+
+
+def _range(name: str) -> click.IntRange | click.FloatRange:
+    """The range of option `name`, as summarize.options defines it (a flag's own lower bound where it has one)."""
+    spec = _spec(name)
+    low = spec.flag_min if spec.flag_min is not None else spec.min
+    if spec.type is int:
+        return click.IntRange(min=None if low is None else int(low), max=None if spec.max is None else int(spec.max))
+    return click.FloatRange(min=low, max=spec.max)
+
+
+def _env(name: str) -> str | None:
+    return _spec(name).env
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -48,29 +92,28 @@ def main() -> None:
 @click.argument("input_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the briefs (X.md, X.json), run.json and the run state.")
-@click.option("--model", "-m", envvar="SUMMARIZE_MODEL", metavar="ALIAS|HUB_ID|PATH",
+@click.option("--model", "-m", envvar=_env("model"), metavar="ALIAS|HUB_ID|PATH",
               help="Translation model: an alias (see `summarize models`), a hub id, or a local folder (default: "
                    "quickmt; opus-mt with --backend transformers).")
-@click.option("--revision", envvar="SUMMARIZE_REVISION", help="Hub revision (branch, tag or commit) of the model.")
+@click.option("--revision", envvar=_env("revision"), help="Hub revision (branch, tag or commit) of the model.")
 @click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
               type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file.")
-@click.option("--device", envvar="SUMMARIZE_DEVICE", type=click.Choice(["auto", "cpu", "cuda"]),
+@click.option("--device", envvar=_env("device"), type=_choice("device"),
               help="Where the model runs (default: auto, the GPU when there is one).")
-@click.option("--backend", envvar="SUMMARIZE_BACKEND", type=click.Choice(["auto", "transformers", "ct2"]),
+@click.option("--backend", envvar=_env("backend"), type=_choice("backend"),
               help="Translation engine (default: auto, CTranslate2 where it works, else transformers).")
-@click.option("--compute-type", envvar="SUMMARIZE_COMPUTE_TYPE",
-              type=click.Choice(["auto", "float32", "float16", "bfloat16", "int8", "int8_float16"]),
+@click.option("--compute-type", envvar=_env("compute_type"), type=_choice("compute_type"),
               help="Precision (default: auto, int8 on CPU and float16 on GPU with ct2).")
-@click.option("--threads", envvar="SUMMARIZE_THREADS", type=click.IntRange(min=0),
+@click.option("--threads", envvar=_env("threads"), type=_range("threads"),
               help="CPU threads (default: 0, half the cores).")
-@click.option("--batch-size", envvar="SUMMARIZE_BATCH_SIZE", type=click.IntRange(min=1),
+@click.option("--batch-size", envvar=_env("batch_size"), type=_range("batch_size"),
               help="Sentences per model call (default: 32 on a CPU, 1024 on a GPU).")
-@click.option("--max-sentences", envvar="SUMMARIZE_MAX_SENTENCES", type=click.IntRange(min=1),
+@click.option("--max-sentences", envvar=_env("max_sentences"), type=_range("max_sentences"),
               help="Longest summary, in sentences.")
-@click.option("--max-unknown", envvar="SUMMARIZE_MAX_UNKNOWN", type=click.FloatRange(0, 1), metavar="SHARE",
+@click.option("--max-unknown", envvar=_env("max_unknown"), type=_range("max_unknown"), metavar="SHARE",
               help="Stop before translating if the model's vocabulary lacks more than this share of the pieces "
                    "of Korean text (default: 0.02; 1 turns the check off).")
-@click.option("--offline/--online", default=None, envvar="SUMMARIZE_OFFLINE",
+@click.option("--offline/--online", default=None, envvar=_env("offline"),
               help="Offline: use only the HF cache or a local folder, never the hub (HF_HUB_OFFLINE=1 too).")
 @click.option("--force", is_flag=True, help="Redo every article, even those whose brief is up to date.")
 @click.option("--lock-wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
@@ -90,8 +133,8 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
     Articles whose content, model and settings are unchanged are skipped (--force redoes them).
     """
     _setup_logging(verbose, quiet)
-    from .pipeline import run
-    from .reading import find_inputs
+    from .article import find_inputs
+    from .run import run
 
     try:
         options = load_options(config_file).replace(
@@ -108,7 +151,7 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
     show_bar = not quiet and sys.stderr.isatty()
     bar = click.progressbar(length=total, label="briefing", file=sys.stderr) if show_bar else None
 
-    def on_entry(e) -> None:
+    def on_entry(e: Entry) -> None:
         if bar is not None:
             bar.update(1)
         if e.status in ("rejected", "failed"):
@@ -124,7 +167,9 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
         if bar is not None:
             bar.__enter__()
         try:
-            report = run(input_dir, out_dir, options, force=force, lock_wait=lock_wait, on_entry=on_entry)
+            wiring = _wiring()
+            report = run(input_dir, out_dir, options, force=force, lock_wait=lock_wait, on_entry=on_entry,
+                         translator_factory=wiring.translator_factory, steps=wiring.steps, pool=wiring.pool)
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
@@ -158,9 +203,9 @@ def _report(outcomes) -> bool:
     return counts["failed"] == 0
 
 
-def _send_email(out_dir, recipients, options, each, dry_run, resend) -> bool:
-    from .mailing import SmtpSettings
-    from .pipeline import send_email
+def _send_email(out_dir: Path, recipients: list[str], options: BriefOptions, each: bool, dry_run: bool,
+                resend: bool) -> bool:
+    from .deliver.mail import SmtpSettings, send_email
 
     try:
         settings = SmtpSettings.load(options.email) if not dry_run or os.environ.get("SUMMARIZE_SMTP_HOST") \
@@ -173,9 +218,9 @@ def _send_email(out_dir, recipients, options, each, dry_run, resend) -> bool:
         return False
 
 
-def _send_slack(out_dir, webhook, token, channel, each, dry_run, resend) -> bool:
-    from .pipeline import send_slack
-    from .slack import SlackTarget
+def _send_slack(out_dir: Path, webhook: str | None, token: str | None, channel: str | None, each: bool,
+                dry_run: bool, resend: bool) -> bool:
+    from .deliver.slack import SlackTarget, send_slack
 
     webhook = webhook or os.environ.get("SUMMARIZE_SLACK_WEBHOOK")
     token = token or os.environ.get("SUMMARIZE_SLACK_TOKEN")
@@ -216,8 +261,8 @@ def explain(file, config_file, full, only):
     tag, end, after-end, header, repeated, noise. Exit code 0 if the page holds an article, 1 if it is
     rejected (the reason is printed).
     """
-    from .pipeline import explain as explain_file
-    from .rendering import explain_text
+    from .article import explain as explain_file
+    from .stages.rendering import explain_text
 
     options = _load(config_file)
     ex = explain_file(file, options)
@@ -296,7 +341,7 @@ _revision_option = click.option("--revision", help="Hub revision (branch, tag or
 @_cache_option
 def models_list(cache_dir=None):
     """The model aliases (backend, licence, download size), and which models are cached."""
-    from .translation import DEFAULT_MODEL, MODELS, TRANSFORMERS_DEFAULT
+    from .translate.base import DEFAULT_MODEL, MODELS, TRANSFORMERS_DEFAULT
 
     cached = set()
     try:
@@ -320,9 +365,8 @@ def models_list(cache_dir=None):
         click.echo(row.format("", hub_id, "", "", "", "cached"))
 
 
-def _model_command(name, revision, cache_dir, verbose):
-    from .options import BriefOptions
-    from .translation import resolve_model
+def _model_command(name: str, revision: str | None, cache_dir: Path | None, verbose: int) -> tuple[Any, BriefOptions]:
+    from .translate.base import resolve_model
 
     _setup_logging(verbose, False)
     try:
@@ -340,7 +384,7 @@ def _model_command(name, revision, cache_dir, verbose):
 def models_pull(model, revision, cache_dir, verbose):
     """Fetch a model into the Hugging Face cache ahead of a nightly run."""
     spec, options = _model_command(model, revision, cache_dir, verbose)
-    from .model import fetch
+    from .translate.hub import fetch
 
     try:
         folder, rev = fetch(spec, options, progress=True)
@@ -354,10 +398,9 @@ def models_pull(model, revision, cache_dir, verbose):
 @click.argument("model", metavar="ALIAS|HUB_ID|PATH")
 @_revision_option
 @_cache_option
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
+@click.option("--device", type=_choice("device"), default="auto", show_default=True,
               help="Convert for the device a run would use.")
-@click.option("--compute-type", default="auto", show_default=True,
-              type=click.Choice(["auto", "float32", "float16", "bfloat16", "int8", "int8_float16"]),
+@click.option("--compute-type", default="auto", show_default=True, type=_choice("compute_type"),
               help="Weights to store (auto: int8 for the CPU, float16 for a GPU).")
 @click.option("--force", is_flag=True, help="Convert again even if a conversion is cached.")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
@@ -365,12 +408,12 @@ def models_convert(model, revision, cache_dir, device, compute_type, force, verb
     """Convert a model for the CTranslate2 backend (done once, then cached beside the HF cache)."""
     spec, options = _model_command(model, revision, cache_dir, verbose)
     options = options.replace(device=device, compute_type=compute_type)
-    from .model import BackendUnavailable, convert, ct2_root, ct2_target, weight_type
+    from .translate.ct2 import convert, ct2_root, ct2_target, weight_type
 
     try:
         _, ctype = ct2_target(options, ready=spec.backend == "ct2")
         folder, converted = convert(spec, options, force=force, quantization=weight_type(ctype))
-    except (SummarizeError, BackendUnavailable) as e:
+    except SummarizeError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(EXIT_FAILED)
     if ct2_root(options) not in folder.parents:  # the model itself: a ready CTranslate2 one

@@ -1,6 +1,11 @@
 """Options: one dataclass of documented defaults, loaded from TOML, unknown keys refused.
 
 Precedence (highest first): command-line flag > environment variable > config file > default.
+
+Each field carries its `Spec` (type, range, choices, environment variable): the one definition that the
+config loader checks values against and that the CLI builds its option types from (`click_type`), so the
+two cannot drift apart. `problems(options)` lists every value that breaks its spec; `__post_init__`
+raises the first.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ import dataclasses
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args
 
 from .errors import ConfigError
 
@@ -17,31 +23,120 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["GenerationOptions", "BriefOptions", "load_options"]
+__all__ = ["GenerationOptions", "EmailOptions", "SlackOptions", "BriefOptions", "load_options", "Spec", "spec_of",
+           "problems", "DEVICES", "BACKENDS", "DECODERS", "COMPUTE_TYPES", "SECURITIES"]
+
+Device = Literal["auto", "cpu", "cuda"]
+Backend = Literal["auto", "transformers", "ct2"]
+Decoder = Literal["auto", "static", "generate"]
+# CTranslate2's compute types; the transformers backend reads float16 and bfloat16 (on a GPU), else float32
+ComputeType = Literal["auto", "float32", "float16", "bfloat16", "int8", "int8_float16", "int8_float32", "int8_bfloat16"]
+Security = Literal["starttls", "ssl", "none"]
+DEVICES: tuple[Device, ...] = get_args(Device)
+BACKENDS: tuple[Backend, ...] = get_args(Backend)
+DECODERS: tuple[Decoder, ...] = get_args(Decoder)
+COMPUTE_TYPES: tuple[ComputeType, ...] = get_args(ComputeType)
+SECURITIES: tuple[Security, ...] = get_args(Security)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What one option may be: the config loader checks it, the CLI's option types are built from it."""
+
+    type: type  # int, float, bool, str or list; an int is taken where a float is wanted
+    choices: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    optional: bool = False  # None is a value (unset)
+    env: str | None = None  # the environment variable the CLI reads it from
+    flag_min: float | None = None  # a flag's lower bound where the default (0: decide for me) is what no flag gives
+
+    def problem(self, name: str, value: Any) -> str | None:
+        """Why `value` cannot be option `name`, or None."""
+        if value is None:
+            return None if self.optional else f"{name} must be set"
+        if self.type is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, self.type) or (isinstance(value, bool) and self.type is not bool):
+            return f"{name} must be {self.type.__name__}, not {type(value).__name__}"
+        if self.type is list and not all(isinstance(x, str) for x in value):
+            return f"{name} must be a list of strings"
+        if self.choices and value not in self.choices:
+            return f"{name} must be one of {', '.join(self.choices)}, not {value!r}"
+        if self.min is not None and self.max is not None and not self.min <= value <= self.max:
+            return f"{name} must be between {_num(self.min)} and {_num(self.max)}, not {value!r}"
+        if self.min is not None and value < self.min:
+            return f"{name} must be at least {_num(self.min)}, not {value!r}"
+        if self.max is not None and value > self.max:
+            return f"{name} must be at most {_num(self.max)}, not {value!r}"
+        return None
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if x == int(x) else str(x)
+
+
+T = TypeVar("T")
+
+
+def option(default: T, type_: type | None = None, *, choices: tuple[str, ...] = (), min: float | None = None,
+           max: float | None = None, env: str | None = None, flag_min: float | None = None) -> T:
+    """A dataclass field with its Spec (the type is the default's unless given)."""
+    spec = Spec(type_ or type(default), choices, min, max, optional=default is None, env=env, flag_min=flag_min)
+    return field(default=default, metadata={"spec": spec})  # type: ignore[no-any-return]
+
+
+def spec_of(cls: type, name: str) -> Spec:
+    """The Spec of field `name` of an options class."""
+    spec: Spec = next(f.metadata["spec"] for f in dataclasses.fields(cls) if f.name == name)
+    return spec
+
+
+def problems(options: Any) -> list[str]:
+    """Every field of an options dataclass whose value breaks its Spec, as a message each."""
+    out = []
+    for f in dataclasses.fields(options):
+        spec = f.metadata.get("spec")
+        problem = spec.problem(f.name, getattr(options, f.name)) if spec else None
+        if problem:
+            out.append(problem)
+    return out
+
+
+def _check(options: Any) -> None:
+    found = problems(options)
+    if found:
+        raise ConfigError(found[0])
 
 
 @dataclass(frozen=True)
 class GenerationOptions:
     """How the model decodes. Recorded in every brief and part of the translation cache key."""
 
-    num_beams: int = 4  # beam width; 1 is greedy decoding
-    max_new_tokens: int = 256  # hard cap on the tokens generated per unit
-    no_repeat_ngram_size: int = 0  # 0 turns it off
-    repetition_penalty: float = 1.0  # 1.0 turns it off
-    length_penalty: float = 1.0
-    min_new_tokens: int = 0  # 0 lets the model stop when it is done (the benchmark forces a fixed length)
+    num_beams: int = option(4, min=1)  # beam width; 1 is greedy decoding
+    max_new_tokens: int = option(256, min=1)  # hard cap on the tokens generated per unit
+    no_repeat_ngram_size: int = option(0, min=0)  # 0 turns it off
+    repetition_penalty: float = option(1.0)  # 1.0 turns it off
+    length_penalty: float = option(1.0)
+    min_new_tokens: int = option(0, min=0)  # 0 lets the model stop when it is done (the benchmark forces a fixed length)
+
+    def __post_init__(self) -> None:
+        _check(self)
 
 
 @dataclass(frozen=True)
 class EmailOptions:
     """The [email] table. The password is never read from a file: SUMMARIZE_SMTP_PASSWORD only."""
 
-    host: str | None = None  # SMTP server (SUMMARIZE_SMTP_HOST)
-    port: int = 0  # 0: 465 for ssl, 587 for starttls, 25 for none (SUMMARIZE_SMTP_PORT)
-    user: str | None = None  # SUMMARIZE_SMTP_USER
-    security: str = "starttls"  # starttls, ssl or none (SUMMARIZE_SMTP_SECURITY)
-    sender: str | None = None  # the From address (SUMMARIZE_SMTP_FROM)
-    to: list = field(default_factory=list)  # recipients for `summarize brief`
+    host: str | None = option(None, str, env="SUMMARIZE_SMTP_HOST")  # SMTP server
+    port: int = option(0, min=0, max=65535, env="SUMMARIZE_SMTP_PORT")  # 0: 465 for ssl, 587 for starttls, 25 for none
+    user: str | None = option(None, str, env="SUMMARIZE_SMTP_USER")
+    security: Security = option("starttls", str, choices=SECURITIES, env="SUMMARIZE_SMTP_SECURITY")
+    sender: str | None = option(None, str, env="SUMMARIZE_SMTP_FROM")  # the From address
+    to: list[str] = field(default_factory=list, metadata={"spec": Spec(list)})  # recipients for `summarize brief`
+
+    def __post_init__(self) -> None:
+        _check(self)
 
 
 @dataclass(frozen=True)
@@ -49,61 +144,64 @@ class SlackOptions:
     """The [slack] table. The webhook URL and the token are secrets: SUMMARIZE_SLACK_WEBHOOK and
     SUMMARIZE_SLACK_TOKEN only."""
 
-    channel: str | None = None  # with a token: the channel to post to
+    channel: str | None = option(None, str)  # with a token: the channel to post to
+
+    def __post_init__(self) -> None:
+        _check(self)
 
 
 @dataclass(frozen=True)
 class BriefOptions:
     """Everything a run can be told. The fields are the keys of the config file's tables."""
 
-    model: str | None = None  # alias, hub id or local folder; None: quickmt, or opus-mt with the transformers backend
-    revision: str | None = None  # hub revision (branch, tag or commit); None is the default branch
-    cache_dir: str | None = None  # Hugging Face cache folder; None is the normal HF cache
-    offline: bool = False  # never reach the hub, only the cache or a local folder
-    device: str = "auto"  # auto, cpu or cuda
-    backend: str = "auto"  # auto (CTranslate2 where it works, else transformers), transformers or ct2
-    compute_type: str = "auto"  # auto (ct2: int8 on CPU, float16 on GPU; transformers: float32 on CPU, float16 on GPU)
-    threads: int = 0  # CPU threads; 0 is half the cores (ct2: parallel batches, transformers: intra-op threads)
-    workers: int = -1  # processes that prepare articles and write briefs; -1: cores - 2 on 6+ cores, else a thread
-    decoder: str = "auto"  # transformers greedy decoding: static (CUDA graphs on a GPU), generate, or auto (static on a GPU)
-    batch_size: int = 0  # sentences per model call; 0: 32 on a CPU, 1024 on a GPU
-    max_batch_tokens: int = 0  # source tokens per model call, padding included; 0: 4096 on a CPU, 65536 on a GPU
-    max_sentences: int = 6  # longest summary, in sentences
-    max_chars: int = 600  # longest summary, in Korean characters (about a one-minute read in English)
-    max_bytes: int = 5_000_000  # larger input files are rejected
-    min_hangul: float = 0.3  # share of Hangul among the letters below which a text is not Korean
-    max_unknown: float = 0.02  # share of Korean pieces a model's vocabulary may lack before the run stops; 1 = off
+    # alias, hub id or local folder; None: quickmt, or opus-mt with the transformers backend
+    model: str | None = option(None, str, env="SUMMARIZE_MODEL")
+    revision: str | None = option(None, str, env="SUMMARIZE_REVISION")  # hub branch, tag or commit; None: default branch
+    cache_dir: str | None = option(None, str)  # Hugging Face cache folder; None is the normal HF cache
+    offline: bool = option(False, env="SUMMARIZE_OFFLINE")  # never reach the hub, only the cache or a local folder
+    device: Device = option("auto", str, choices=DEVICES, env="SUMMARIZE_DEVICE")
+    # auto (CTranslate2 where it works, else transformers), transformers or ct2
+    backend: Backend = option("auto", str, choices=BACKENDS, env="SUMMARIZE_BACKEND")
+    # auto (ct2: int8 on CPU, float16 on GPU; transformers: float32 on CPU, float16 on GPU)
+    compute_type: ComputeType = option("auto", str, choices=COMPUTE_TYPES, env="SUMMARIZE_COMPUTE_TYPE")
+    # CPU threads; 0 is half the cores (ct2: parallel batches, transformers: intra-op threads)
+    threads: int = option(0, min=0, env="SUMMARIZE_THREADS")
+    workers: int = option(-1, min=-1)  # processes that prepare articles and write briefs; -1: cores - 2 on 6+ cores
+    # transformers greedy decoding: static (CUDA graphs on a GPU), generate, or auto (static on a GPU)
+    decoder: Decoder = option("auto", str, choices=DECODERS)
+    batch_size: int = option(0, min=0, flag_min=1, env="SUMMARIZE_BATCH_SIZE")  # sentences per model call; 0: 32 on a CPU, 1024 on a GPU
+    # source tokens per model call, padding included; 0: 4096 on a CPU, 65536 on a GPU
+    max_batch_tokens: int = option(0, min=0)
+    max_sentences: int = option(6, min=1, env="SUMMARIZE_MAX_SENTENCES")  # longest summary, in sentences
+    max_chars: int = option(600, min=1)  # longest summary, in Korean characters (about a one-minute read in English)
+    max_bytes: int = option(5_000_000, min=1)  # larger input files are rejected
+    min_hangul: float = option(0.3, min=0, max=1)  # share of Hangul among the letters below which a text is not Korean
+    # share of Korean pieces a model's vocabulary may lack before the run stops; 1 = off
+    max_unknown: float = option(0.02, min=0, max=1, env="SUMMARIZE_MAX_UNKNOWN")
     generation: GenerationOptions = field(default_factory=GenerationOptions)
     email: EmailOptions = field(default_factory=EmailOptions)
     slack: SlackOptions = field(default_factory=SlackOptions)
 
-    def __post_init__(self):
-        choices = {"device": ("auto", "cpu", "cuda"), "backend": ("auto", "transformers", "ct2"),
-                   "decoder": ("auto", "static", "generate"),
-                   "compute_type": ("auto", "float32", "float16", "bfloat16", "int8", "int8_float16",
-                                    "int8_float32", "int8_bfloat16")}
-        for key, allowed in choices.items():
-            if getattr(self, key) not in allowed:
-                raise ConfigError(f"{key} must be one of {', '.join(allowed)}, not {getattr(self, key)!r}")
-        if self.model is not None and not isinstance(self.model, str):
-            raise ConfigError(f"model must be a string, not {type(self.model).__name__}")
-        if not (isinstance(self.max_unknown, (int, float)) and 0 <= self.max_unknown <= 1):
-            raise ConfigError(f"max_unknown must be a share between 0 and 1, not {self.max_unknown!r}")
+    def __post_init__(self) -> None:
+        _check(self)
 
-    def replace(self, **changes) -> BriefOptions:
+    def replace(self, **changes: Any) -> BriefOptions:
+        """These options with the changes that are set (None leaves a field as it is)."""
         changes = {k: v for k, v in changes.items() if v is not None}
         return dataclasses.replace(self, **changes)
 
 
-def _from_mapping(cls, data: dict, where: str):
-    names = {f.name: f for f in dataclasses.fields(cls)}
+_TABLES: dict[str, type] = {"generation": GenerationOptions, "email": EmailOptions, "slack": SlackOptions}
+
+
+def _from_mapping(cls: type[T], data: dict[str, Any], where: str) -> T:
+    names = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(data) - set(names))
     if unknown:
         raise ConfigError(f"unknown key{'s' if len(unknown) > 1 else ''} in {where}: {', '.join(unknown)} "
                           f"(known: {', '.join(sorted(names))})")
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     for key, value in data.items():
-        f = names[key]
         if key in _TABLES:
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: '{key}' must be a table")
@@ -112,17 +210,16 @@ def _from_mapping(cls, data: dict, where: str):
                                   "use SUMMARIZE_SMTP_PASSWORD, SUMMARIZE_SLACK_WEBHOOK or SUMMARIZE_SLACK_TOKEN")
             kwargs[key] = _from_mapping(_TABLES[key], value, f"{where} [{key}]")
             continue
-        default = f.default
-        expected = type(default) if default is not None and default is not dataclasses.MISSING else None
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        spec: Spec = names[key].metadata["spec"]
+        if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if expected is not None and not isinstance(value, expected):
-            raise ConfigError(f"{where}: '{key}' must be {expected.__name__}, not {type(value).__name__}")
+        if not isinstance(value, spec.type) or (isinstance(value, bool) and spec.type is not bool):
+            raise ConfigError(f"{where}: '{key}' must be {spec.type.__name__}, not {type(value).__name__}")
         kwargs[key] = value
-    return cls(**kwargs)
-
-
-_TABLES = {"generation": GenerationOptions, "email": EmailOptions, "slack": SlackOptions}
+    try:
+        return cls(**kwargs)
+    except ConfigError as e:
+        raise ConfigError(f"{where}: {e}") from None
 
 
 def load_options(path: str | Path | None = None) -> BriefOptions:

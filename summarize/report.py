@@ -1,15 +1,69 @@
-"""Digest: one page per run with every new or changed brief, and what was rejected or failed."""
+"""What a run reports: run.json (one entry per input, the totals, the model) and the digest (one page with
+every new or changed brief, and what was rejected or failed)."""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["build_digest", "digest_item", "digest_markdown", "write_digest"]
+from .records import STATUSES, Entry, Status
+from .version import __version__
+
+__all__ = ["RunReport", "build_digest", "digest_item", "digest_markdown", "write_digest"]
 
 
-def digest_item(data: dict) -> dict:
+@dataclass
+class RunReport:
+    """A run as it goes: its entries, the model it used, when it started and finished (run.json)."""
+
+    input_dir: str
+    out_dir: str
+    entries: list[Entry]
+    model: dict[str, Any] | None
+    started: float
+    finished: float = 0.0
+    model_error: str | None = None
+    model_warning: str | None = None  # what the canary found wrong with the model's English
+
+    def counts(self) -> dict[Status, int]:
+        out: dict[Status, int] = {s: 0 for s in STATUSES}
+        for e in self.entries:
+            out[e.status] += 1
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return self.counts()["failed"] == 0 and self.model_error is None
+
+    def summary_line(self) -> str:
+        c = self.counts()
+        return (f"{c['written']} briefed, {c['unchanged']} unchanged, {c['rejected']} rejected, "
+                f"{c['failed']} failed in {self.finished - self.started:.1f} s")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": 1,
+            "tool": {"version": __version__},
+            "input": self.input_dir,
+            "out": self.out_dir,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),
+            "duration_s": round(self.finished - self.started, 3),
+            "model": self.model,
+            "model_error": self.model_error,
+            "model_warning": self.model_warning,
+            "totals": self.counts(),
+            "articles": [asdict(e) for e in self.entries],
+        }
+
+
+# --------------------------------------------------------------------------- the digest
+
+
+def digest_item(data: dict[str, Any]) -> dict[str, Any]:
     """What the digest shows of one brief, from its JSON."""
     summary = data["summary"]
     return {
@@ -22,7 +76,7 @@ def digest_item(data: dict) -> dict:
     }
 
 
-def build_digest(report: dict, out_dir: Path, known: dict[str, dict] | None = None) -> dict:
+def build_digest(report: dict[str, Any], out_dir: Path, known: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """The digest of a run, from its run.json content and the briefs it wrote (read back from
     `out_dir`, unless `known` holds their digest_item by input path).
 
@@ -50,7 +104,7 @@ def build_digest(report: dict, out_dir: Path, known: dict[str, dict] | None = No
     }
 
 
-def digest_markdown(d: dict) -> str:
+def digest_markdown(d: dict[str, Any]) -> str:
     t = d["totals"]
     lines = [f"# Korean news briefs · {d['date']}", "",
              f"{t['written']} new or changed, {t['unchanged']} unchanged, {t['rejected']} rejected, "
@@ -84,7 +138,8 @@ def digest_markdown(d: dict) -> str:
     return "\n".join(lines)
 
 
-def write_digest(report: dict, out_dir: Path, write, known: dict[str, dict] | None = None) -> dict:
+def write_digest(report: dict[str, Any], out_dir: Path, write: Callable[[Path, str], None],
+                 known: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Build the digest and write digest.md and digest.json with `write(path, text)` (atomic)."""
     d = build_digest(report, out_dir, known)
     write(out_dir / "digest.json", json.dumps(d, ensure_ascii=False, indent=2) + "\n")

@@ -22,8 +22,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
+from types import TracebackType
+from typing import Any, Literal, Protocol
 
-__all__ = ["Workers", "Task", "WorkerDied", "default_processes"]
+from .host import cpu_count
+
+__all__ = ["Workers", "Task", "WorkerDied", "default_processes", "Pool", "PoolFactory"]
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +37,43 @@ class WorkerDied(RuntimeError):
     """The worker process running a task died, and died again when it ran alone."""
 
 
+class Task(Protocol):
+    """One submitted call."""
+
+    def done(self) -> bool: ...
+
+    def result(self) -> Any:
+        """Its result, waiting for it; WorkerDied where the worker running it died, and died again alone."""
+
+
+class Pool(Protocol):
+    """Where a run's work around the model goes (`Workers` here; another executor implements the same)."""
+
+    mode: Literal["processes", "thread"]  # processes: arguments and results are pickled
+    processes: int
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Task: ...
+
+    def __enter__(self) -> Pool: ...
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
+
+
+# What a run calls to get its pool, with the worker processes it may start (0: one thread)
+PoolFactory = Callable[[int], Pool]
+
+
 def default_processes(asked: int, tasks: int) -> int:
     """Worker processes for `tasks` tasks: `asked` (-1: cores - 2 on 6+ cores); 0 means one thread."""
     n = asked
     if n < 0:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        cores = cpu_count()
         n = min(cores - 2, 16) if cores >= 6 else 0
     return n if tasks >= 4 * max(n, 1) else 0
 
 
-def _context():
+def _context() -> BaseContext:
     """forkserver where there is one (its server warms the stages once), else spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
@@ -67,10 +99,10 @@ def _watch(parent: int) -> None:
     threading.Thread(target=loop, name="summarize-watch", daemon=True).start()
 
 
-class Task:
+class _Task:
     """One submitted call; `result()` waits for it, re-running it alone if its pool died under it."""
 
-    def __init__(self, workers: Workers, fn: Callable, args: tuple):
+    def __init__(self, workers: Workers, fn: Callable[..., Any], args: tuple[Any, ...]):
         self.workers, self.fn, self.args = workers, fn, args
         self.generation = -1
         self.isolated = False
@@ -98,7 +130,7 @@ class Workers:
         self._make_pool = make_pool or (lambda n: ProcessPoolExecutor(
             n, mp_context=_context(), initializer=_watch, initargs=(os.getpid(),)))
         self._lock = threading.RLock()
-        self._live: set[Task] = set()  # started, and not yet come back (or come back broken)
+        self._live: set[_Task] = set()  # started, and not yet come back (or come back broken)
         self._worked = False  # a task came back from a worker process: processes work here
         self.generation = 0
         self.mode = "thread"
@@ -109,10 +141,10 @@ class Workers:
             except OSError as e:  # no semaphores or no fork in this sandbox
                 log.warning("cannot start worker processes (%s); preparing articles in a thread", e)
 
-    def submit(self, fn: Callable, *args) -> Task:
-        return Task(self, fn, args)
+    def submit(self, fn: Callable[..., Any], *args: Any) -> _Task:
+        return _Task(self, fn, args)
 
-    def _start(self, task: Task, isolated: bool = False) -> None:
+    def _start(self, task: _Task, isolated: bool = False) -> None:
         with self._lock:
             task.generation = self.generation
             task.isolated = isolated
@@ -129,7 +161,7 @@ class Workers:
             self._live.add(task)
             task.future.add_done_callback(lambda f, t=task: self._came_back(t, f))
 
-    def _came_back(self, task: Task, future: Future) -> None:
+    def _came_back(self, task: _Task, future: Future) -> None:
         if future.cancelled() or isinstance(future.exception(), BrokenProcessPool):
             return  # stays live: _broken restarts it
         with self._lock:

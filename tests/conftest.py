@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from summarize.translation import Translator
-from summarize.types import ModelInfo
+from summarize.cli import Wiring
+from summarize.records import ModelInfo
+from summarize.translate.base import Translator
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -30,9 +32,8 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(home / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
-    for var in ("SUMMARIZE_MODEL", "SUMMARIZE_CONFIG", "SUMMARIZE_DEVICE", "SUMMARIZE_BATCH_SIZE",
-                "SUMMARIZE_MAX_SENTENCES", "SUMMARIZE_OFFLINE", "SUMMARIZE_REVISION"):
-        monkeypatch.delenv(var, raising=False)
+    for var in [v for v in os.environ if v.startswith("SUMMARIZE_")]:  # every one, known or not
+        monkeypatch.delenv(var)
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +62,7 @@ class FakeTranslator(Translator):
 
 def default_english(ko: str) -> str:
     """A faithful 'translation' for the tests: every number written as the Korean has it, then words."""
-    from summarize.figures import extract_figures
+    from summarize.stages.figures import extract_figures
 
     figs = extract_figures(ko)
     parts = [f.en for f in figs]
@@ -71,13 +72,15 @@ def default_english(ko: str) -> str:
 
 
 @pytest.fixture
-def fake_model(monkeypatch):
-    """Every run in the test uses a FakeTranslator; the fixture returns it."""
-    fake = FakeTranslator()
-    import summarize.pipeline
+def fake_model() -> FakeTranslator:
+    """A FakeTranslator for the test's runs: `translator_factory=lambda spec, options: fake_model` (summarize.run)
+    or `obj=wired(fake_model)` (the CLI)."""
+    return FakeTranslator()
 
-    monkeypatch.setattr(summarize.pipeline, "load_translator", lambda spec, options: fake)
-    return fake
+
+def wired(fake: Translator, **kw) -> Wiring:
+    """The CLI wired to `fake` as its model: `CliRunner().invoke(main, args, obj=wired(fake))`."""
+    return Wiring(translator_factory=lambda spec, options: fake, **kw)
 
 
 @pytest.fixture(scope="session")

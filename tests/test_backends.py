@@ -9,7 +9,8 @@ from conftest import SAMPLES
 
 from summarize import BriefOptions, GenerationOptions, run
 from summarize.cli import main
-from summarize.translation import load_translator, resolve_model
+from summarize.translate.base import resolve_model
+from summarize.translate.loading import load_translator
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +45,7 @@ def test_greedy_tokens_are_identical(tiny_model_dir):
 def test_marian_spm_tokenizes_as_marian_tokenizer(tiny_model_dir):
     from transformers import AutoTokenizer
 
-    from summarize.model import MarianSpm
+    from summarize.translate.marian_spm import MarianSpm
 
     hf = AutoTokenizer.from_pretrained(str(tiny_model_dir))
     light = MarianSpm(tiny_model_dir)
@@ -80,7 +81,7 @@ def translated_units(brief: dict) -> dict[str, str]:
 
 
 def test_briefs_identical_apart_from_the_backend_record(tiny_model_dir, tmp_path):
-    from summarize.figures import extract_figures, prerender
+    from summarize.stages.figures import extract_figures, prerender
 
     out = {}
     for backend in ("transformers", "ct2"):
@@ -117,7 +118,7 @@ def test_briefs_identical_apart_from_the_backend_record(tiny_model_dir, tmp_path
 def test_conversion_is_cached(tiny_model_dir, monkeypatch):
     import ctranslate2.converters
 
-    from summarize.model import convert
+    from summarize.translate.ct2 import convert
 
     calls = []
     real = ctranslate2.converters.TransformersConverter.convert
@@ -142,15 +143,14 @@ def test_conversion_is_cached(tiny_model_dir, monkeypatch):
     assert len(calls) == 2
 
 
-def test_auto_falls_back_to_transformers_with_a_notice(tiny_model_dir, monkeypatch, caplog):
-    import summarize.model as m
+def test_auto_falls_back_to_transformers_with_a_notice(tiny_model_dir, caplog):
+    from summarize.errors import BackendUnavailable
 
     def unavailable(*a, **kw):
-        raise m.BackendUnavailable("ctranslate2 is not installed (pip install ctranslate2)")
+        raise BackendUnavailable("ctranslate2 is not installed (pip install ctranslate2)")
 
-    monkeypatch.setattr(m.CT2Translator, "load", unavailable)
     with caplog.at_level(logging.WARNING, logger="summarize"):
-        tr = load_translator(resolve_model(str(tiny_model_dir)), options(tiny_model_dir, "auto"))
+        tr = load_translator(resolve_model(str(tiny_model_dir)), options(tiny_model_dir, "auto"), ct2=unavailable)
     assert tr.info.backend == "transformers"
     notices = [r.getMessage() for r in caplog.records]
     assert notices == ["using the transformers backend: ctranslate2 is not installed (pip install ctranslate2)"]
@@ -180,7 +180,7 @@ def test_models_convert_and_pull_commands(tiny_model_dir):
 
 @pytest.mark.parametrize("backend", ["transformers", "ct2"])
 def test_each_text_is_tokenized_once(tiny_model_dir, backend):
-    from summarize.translation import translate_texts
+    from summarize.translate.batching import translate_texts
 
     tr = load_translator(resolve_model(str(tiny_model_dir)), options(tiny_model_dir, backend))
     encoded: list[str] = []
@@ -222,7 +222,7 @@ def test_marian_ids_and_text_match_marian_tokenizer_when_the_vocabulary_is_not_s
 
     from transformers import MarianTokenizer
 
-    from summarize.model import MarianSpm
+    from summarize.translate.marian_spm import MarianSpm
 
     folder = tmp_path / "tok"
     folder.mkdir()

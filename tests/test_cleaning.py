@@ -2,9 +2,9 @@
 
 import pytest
 
-from summarize.cleaning import clean, strip_dateline
 from summarize.errors import Rejected
-from summarize.types import Meta, Source
+from summarize.records import Meta, Source
+from summarize.stages.cleaning import clean, strip_dateline
 
 BODY = "정부는 올해 경제성장률 전망치를 2.5%로 올렸다고 밝혔다. 수출 회복세가 뚜렷하다는 판단이다."
 

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES
 
-from summarize.cleaning import clean, line_kind
 from summarize.cli import main
 from summarize.errors import Rejected
-from summarize.types import Meta, Source
+from summarize.records import Meta, Source
+from summarize.stages.cleaning import clean, line_kind
 
 
 def src(text, **kw):
@@ -209,7 +209,7 @@ def test_hashtags_do_not_backtrack():
 
 def _every_line_accounted_for(page_text: str, article) -> list[str]:
     """Lines of the page that are neither in the body (less the parts cut, which are recorded) nor removed."""
-    from summarize.cleaning import BULLET_MARK, normalise
+    from summarize.stages.cleaning import BULLET_MARK, normalise
 
     body = "".join("".join(p.split()) for p in article.paragraphs)
     cut = {c.no: "".join(c.text.split()) for c in article.cuts}
@@ -235,7 +235,7 @@ def _every_line_accounted_for(page_text: str, article) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.iterdir() if p.suffix in (".txt", ".md", ".html")))
 def test_every_line_of_the_samples_is_body_or_removed_with_a_reason(name):
-    from summarize.reading import read_source
+    from summarize.stages.reading import read_source
 
     source = read_source(SAMPLES / name, SAMPLES)
     a = clean(source)
@@ -301,7 +301,7 @@ def test_no_headline_brief_says_so(tmp_path):
 
 
 def test_meta_from_an_html_page_with_canonical_url(tmp_path):
-    from summarize.reading import read_source
+    from summarize.stages.reading import read_source
 
     html = f"""<html><head><meta property="og:title" content="정부, 성장률 전망 상향">
     <link rel="canonical" href="https://news.example.co.kr/article/123">
@@ -318,7 +318,7 @@ def test_meta_from_an_html_page_with_canonical_url(tmp_path):
 
 
 def test_markdown_front_matter(tmp_path):
-    from summarize.reading import read_source
+    from summarize.stages.reading import read_source
 
     md = f"---\ntitle: 정부, 성장률 전망 상향\nurl: https://news.example.co.kr/a/9\ndate: 2024-05-23\n---\n\n{PARA}\n"
     (tmp_path / "a.md").write_text(md, encoding="utf-8")

@@ -5,11 +5,13 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
+from conftest import SAMPLES, wired
 
 from summarize import __version__
+from summarize.article import prepare
 from summarize.cli import main
-from summarize.pipeline import STATE_DIR, OutputLock
+from summarize.jobs import Steps
+from summarize.state import STATE_DIR, OutputLock
 
 ARTICLE = (SAMPLES / "economy_bok_rate.txt").read_text(encoding="utf-8")
 
@@ -24,8 +26,10 @@ def inbox(tmp_path):
     return d
 
 
-def brief(*args, **kw):
-    return CliRunner().invoke(main, ["brief", *map(str, args)], catch_exceptions=False, **kw)
+def brief(*args, model=None, steps=None, **kw):
+    """`summarize brief ARGS`, with `model` (a fake) as its model and `steps` as the steps of an article."""
+    wiring = wired(model, **({"steps": steps} if steps else {})) if model else None
+    return CliRunner().invoke(main, ["brief", *map(str, args)], catch_exceptions=False, obj=wiring, **kw)
 
 
 def test_help_and_version():
@@ -41,7 +45,7 @@ def test_help_and_version():
 
 def test_writes_briefs_and_run_json(inbox, tmp_path, fake_model):
     out = tmp_path / "out"
-    r = brief(inbox, "--out", out)
+    r = brief(inbox, "--out", out, model=fake_model)
     assert r.exit_code == 0, r.output
     assert r.output.strip().splitlines()[-1].startswith("3 briefed, 0 unchanged, 0 rejected, 0 failed in ")
     assert {p.name for p in out.iterdir()} >= {"a.md", "a.json", "b.md", "b.json", "c.md", "c.json", "run.json"}
@@ -55,17 +59,17 @@ def test_writes_briefs_and_run_json(inbox, tmp_path, fake_model):
 
 def test_rerun_is_incremental_and_force_redoes(inbox, tmp_path, fake_model):
     out = tmp_path / "out"
-    assert brief(inbox, "--out", out).exit_code == 0
+    assert brief(inbox, "--out", out, model=fake_model).exit_code == 0
     calls = len(fake_model.calls)
-    r = brief(inbox, "--out", out)
+    r = brief(inbox, "--out", out, model=fake_model)
     assert r.exit_code == 0 and "0 briefed, 3 unchanged" in r.output
     assert len(fake_model.calls) == calls  # nothing translated again
     (inbox / "a.txt").write_text(ARTICLE.replace("3.50%로 동결했다", "3.25%로 인하했다"), encoding="utf-8")
-    r = brief(inbox, "--out", out)
+    r = brief(inbox, "--out", out, model=fake_model)
     assert "1 briefed, 2 unchanged" in r.output
-    r = brief(inbox, "--out", out, "--force")
+    r = brief(inbox, "--out", out, "--force", model=fake_model)
     assert "3 briefed, 0 unchanged" in r.output
-    r = brief(inbox, "--out", out, "--max-sentences", "2")
+    r = brief(inbox, "--out", out, "--max-sentences", "2", model=fake_model)
     assert "3 briefed" in r.output  # other settings, other briefs
     assert len(json.loads((out / "a.json").read_text(encoding="utf-8"))["summary"]) == 2
 
@@ -78,7 +82,7 @@ def test_rejects_are_reported_not_failures(inbox, tmp_path, fake_model):
     (inbox / "menu.html").write_text("<html><body><nav>홈 정치 경제</nav></body></html>", encoding="utf-8")
     (inbox / "notes.json").write_text("{}", encoding="utf-8")  # not an article type: ignored
     out = tmp_path / "out"
-    r = brief(inbox, "--out", out)
+    r = brief(inbox, "--out", out, model=fake_model)
     assert r.exit_code == 0
     assert "3 briefed, 0 unchanged, 4 rejected, 0 failed" in r.output
     assert "rejected: empty.txt: empty file" in r.stderr
@@ -90,19 +94,14 @@ def test_rejects_are_reported_not_failures(inbox, tmp_path, fake_model):
     assert not (out / "empty.md").exists() and not (out / "english.json").exists()
 
 
-def test_a_failing_article_does_not_stop_the_others(inbox, tmp_path, fake_model, monkeypatch):
-    import summarize.pipeline as pl
-
-    real = pl.prepare
-
+def test_a_failing_article_does_not_stop_the_others(inbox, tmp_path, fake_model):
     def flaky(path, root, options):
         if path.name == "a.txt":
             raise RuntimeError("boom")
-        return real(path, root, options)
+        return prepare(path, root, options)
 
-    monkeypatch.setattr(pl, "prepare", flaky)
     out = tmp_path / "out"
-    r = brief(inbox, "--out", out)
+    r = brief(inbox, "--out", out, model=fake_model, steps=Steps(prepare=flaky))
     assert r.exit_code == 1
     assert "2 briefed, 0 unchanged, 0 rejected, 1 failed" in r.output
     assert "failed: a.txt: RuntimeError: boom" in r.stderr
@@ -119,12 +118,12 @@ def test_colliding_stems_get_unique_names(tmp_path, fake_model):
     (d / "digest.txt").write_text(ARTICLE, encoding="utf-8")  # nor digest.md
     shutil.copy(SAMPLES / "culture_museum.html", d / "x.html")
     out = tmp_path / "out"
-    assert brief(d, "--out", out).exit_code == 0
+    assert brief(d, "--out", out, model=fake_model).exit_code == 0
     mds = sorted(p.name for p in out.glob("*.md") if p.name != "digest.md")
     assert len(mds) == 5 and len(set(mds)) == 5
     assert "run-txt.md" in mds and "digest-txt.md" in mds
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["totals"]["written"] == 5
-    assert brief(d, "--out", out).output.count("5 unchanged") == 1  # names are stable across runs
+    assert brief(d, "--out", out, model=fake_model).output.count("5 unchanged") == 1  # names are stable across runs
 
 
 @pytest.mark.parametrize(
@@ -161,23 +160,23 @@ def test_second_run_refuses_the_lock(inbox, tmp_path, fake_model):
     out = tmp_path / "out"
     (out / STATE_DIR).mkdir(parents=True)
     with OutputLock(out / STATE_DIR):
-        r = brief(inbox, "--out", out, "--lock-wait", "0.3")
+        r = brief(inbox, "--out", out, "--lock-wait", "0.3", model=fake_model)
     assert r.exit_code == 1
     assert "another summarize run" in r.stderr and "is writing to" in r.stderr
     assert not (out / "a.md").exists()
-    assert brief(inbox, "--out", out).exit_code == 0  # once released, the run goes ahead
+    assert brief(inbox, "--out", out, model=fake_model).exit_code == 0  # once released, the run goes ahead
 
 
 def test_config_file_and_precedence(inbox, tmp_path, fake_model, monkeypatch):
     cfg = tmp_path / "c.toml"
     cfg.write_text("max_sentences = 3\n", encoding="utf-8")
     out = tmp_path / "out"
-    assert brief(inbox, "--out", out, "--config", cfg).exit_code == 0
+    assert brief(inbox, "--out", out, "--config", cfg, model=fake_model).exit_code == 0
     assert len(json.loads((out / "a.json").read_text(encoding="utf-8"))["summary"]) == 3
     monkeypatch.setenv("SUMMARIZE_MAX_SENTENCES", "2")  # env beats the file
-    assert brief(inbox, "--out", out, "--config", cfg).exit_code == 0
+    assert brief(inbox, "--out", out, "--config", cfg, model=fake_model).exit_code == 0
     assert len(json.loads((out / "a.json").read_text(encoding="utf-8"))["summary"]) == 2
-    assert brief(inbox, "--out", out, "--config", cfg, "--max-sentences", "1").exit_code == 0  # flag beats env
+    assert brief(inbox, "--out", out, "--config", cfg, "--max-sentences", "1", model=fake_model).exit_code == 0  # flag beats env
     assert len(json.loads((out / "a.json").read_text(encoding="utf-8"))["summary"]) == 1
 
 
@@ -193,7 +192,7 @@ def test_articles_prepared_in_worker_processes(inbox, tmp_path, fake_model):
     cfg = tmp_path / "w.toml"
     cfg.write_text("workers = 2\n", encoding="utf-8")
     out = tmp_path / "out"
-    r = brief(inbox, "--out", out, "--config", cfg)
+    r = brief(inbox, "--out", out, "--config", cfg, model=fake_model)
     assert r.exit_code == 0 and "9 briefed" in r.output
     one = json.loads((out / "p0.json").read_text(encoding="utf-8"))
     two = json.loads((out / "p5.json").read_text(encoding="utf-8"))
@@ -203,7 +202,7 @@ def test_articles_prepared_in_worker_processes(inbox, tmp_path, fake_model):
 def test_digest_lists_new_briefs_and_problems_once(inbox, tmp_path, fake_model):
     (inbox / "empty.txt").write_bytes(b"")
     out = tmp_path / "out"
-    assert brief(inbox, "--out", out).exit_code == 0
+    assert brief(inbox, "--out", out, model=fake_model).exit_code == 0
     d = json.loads((out / "digest.json").read_text(encoding="utf-8"))
     assert [b["path"] for b in d["briefs"]] == ["a.txt", "c.txt", "sub/b.html"]
     assert d["problems"] == [{"path": "empty.txt", "status": "rejected", "reason": "empty file"}]
@@ -212,17 +211,17 @@ def test_digest_lists_new_briefs_and_problems_once(inbox, tmp_path, fake_model):
     assert first["title"]["ko"] in md and first["first"]["ko"] in md and "a.md" in md and "empty file" in md
     assert first["figures"] > 0 and first["quotes"] == 3
     (inbox / "a.txt").write_text(ARTICLE.replace("3.50%로 동결했다", "3.25%로 인하했다"), encoding="utf-8")
-    assert brief(inbox, "--out", out).exit_code == 0
+    assert brief(inbox, "--out", out, model=fake_model).exit_code == 0
     d = json.loads((out / "digest.json").read_text(encoding="utf-8"))
     assert [b["path"] for b in d["briefs"]] == ["a.txt"]  # unchanged briefs are not repeated
     assert d["totals"]["unchanged"] == 2
 
 
 def test_the_digest_from_the_writers_matches_the_digest_read_back_from_the_briefs(inbox, tmp_path, fake_model):
-    from summarize.digest import build_digest
+    from summarize.report import build_digest
 
     out = tmp_path / "out"
-    assert brief(inbox, "--out", out).exit_code == 0
+    assert brief(inbox, "--out", out, model=fake_model).exit_code == 0
     report = json.loads((out / "run.json").read_text(encoding="utf-8"))
     written = json.loads((out / "digest.json").read_text(encoding="utf-8"))
     assert written["briefs"] and written == build_digest(report, out)  # build_digest reads every brief back

@@ -12,14 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
+from conftest import SAMPLES, wired
 
 from summarize import BriefOptions, run
 from summarize.cli import main
-from summarize.delivery import Item, RetryPolicy, items_to_send
-from summarize.mailing import SmtpSettings, build_message, to_html
-from summarize.pipeline import send_email, send_slack
-from summarize.slack import LIMITS, SlackTarget, escape, messages_for, mrkdwn
+from summarize.deliver.mail import SmtpSettings, build_message, send_email, to_html
+from summarize.deliver.once import Item, items_to_send
+from summarize.deliver.retry import RetryPolicy
+from summarize.deliver.slack import LIMITS, SlackTarget, escape, messages_for, mrkdwn, send_slack
 
 ARTICLES = len(json.loads((SAMPLES / "gold.json").read_text(encoding="utf-8")))  # one brief each
 NO_WAIT = RetryPolicy(attempts=4, first_wait=0.01, max_wait=0.05, max_total=5)
@@ -398,7 +398,7 @@ def test_brief_delivers_in_the_same_command(tmp_path, smtp, slack, fake_model):
     inbox.mkdir()
     shutil.copy(SAMPLES / "economy_bok_rate.txt", inbox)
     r = CliRunner().invoke(main, ["brief", str(inbox), "--out", str(tmp_path / "o"), "--email-to", "a@example.org",
-                                  "--slack"])
+                                  "--slack"], obj=wired(fake_model))
     assert r.exit_code == 0, r.output + r.stderr
     assert len(smtp.messages) == 1 and len(slack.received) == 1
     msg, plain, _ = parts(smtp.messages[0][1])

@@ -16,8 +16,9 @@ from conftest import ROOT, SAMPLES
 
 from summarize import BriefOptions, GenerationOptions, run
 from summarize.cli import main
-from summarize.figures import check_english, extract_figures
-from summarize.translation import load_translator, resolve_model
+from summarize.stages.figures import check_english, extract_figures
+from summarize.translate.base import resolve_model
+from summarize.translate.loading import load_translator
 
 pytestmark = pytest.mark.slow
 

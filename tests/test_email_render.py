@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from summarize.mailing import to_html
+from summarize.deliver.mail import to_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

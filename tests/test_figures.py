@@ -2,7 +2,7 @@
 
 import pytest
 
-from summarize.figures import (
+from summarize.stages.figures import (
     check_english,
     english_tokens,
     extract_figures,

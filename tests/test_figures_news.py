@@ -8,7 +8,7 @@ stay theirs: bench/eval_specs.py scores the finder on them).
 
 import pytest
 
-from summarize.figures import (
+from summarize.stages.figures import (
     article_domain,
     check_english,
     english_tokens,

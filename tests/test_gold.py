@@ -7,7 +7,7 @@ import pytest
 from conftest import SAMPLES, FakeTranslator
 
 from summarize import BriefOptions, prepare, run
-from summarize.figures import check_english, english_tokens, korean_tokens
+from summarize.stages.figures import check_english, english_tokens, korean_tokens
 
 NAMES = sorted(json.loads((SAMPLES / "gold.json").read_text(encoding="utf-8")))
 

@@ -7,7 +7,7 @@ import pytest
 from conftest import SAMPLES, FakeTranslator, default_english
 
 from summarize import BriefOptions, guard, run
-from summarize.figures import check_english, extract_figures, prerender
+from summarize.stages.figures import check_english, extract_figures, prerender
 
 KO = "‘사이버포트’는 부지면적 26만㎡, 총 10만㎡ 규모의 단지로 '14년 설립됐다."
 FIGS = extract_figures(KO)

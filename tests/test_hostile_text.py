@@ -8,13 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cleaning_lines import _every_line_accounted_for
 
-from summarize.cleaning import clean, line_kind
 from summarize.errors import Rejected
-from summarize.figures import extract_figures
-from summarize.quotes import find_quotes
-from summarize.segmenting import segment_analysed
-from summarize.selecting import select
-from summarize.types import Source
+from summarize.records import Source
+from summarize.stages.cleaning import clean, line_kind
+from summarize.stages.figures import extract_figures
+from summarize.stages.quotes import find_quotes
+from summarize.stages.segmenting import segment_analysed
+from summarize.stages.selecting import select
 
 LEAD = "정부는 올해 경제성장률 전망치를 2.5%로 올렸다고 밝혔다. "
 # (name, a line built to make a careless pattern or loop take super-linear time)

@@ -15,8 +15,8 @@ import pytest
 from conftest import SAMPLES
 
 from summarize import BriefOptions, prepare
-from summarize.reading import find_inputs
-from summarize.rendering import key_figure_rows
+from summarize.stages.reading import find_inputs
+from summarize.stages.rendering import key_figure_rows
 
 GOLDEN = Path(__file__).parent / "golden" / "key_figures.tsv"
 HEADER = "sample\tkorean\tenglish"

@@ -13,24 +13,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SAMPLES, FakeTranslator
+from conftest import ROOT, SAMPLES, FakeTranslator, wired
 
 from summarize import BriefOptions, GenerationOptions, run
 from summarize.cli import main
 from summarize.errors import ConfigError, ModelUnavailable, VocabularyMismatch
-from summarize.figures import check_english, extract_figures
 from summarize.options import load_options
-from summarize.translation import (
-    CANARY,
-    MODELS,
-    VOCABULARY_TEXT,
-    TranslationCache,
-    canary,
-    check_vocabulary,
-    load_translator,
-    repetitive,
-    resolve_model,
-)
+from summarize.stages.figures import check_english, extract_figures
+from summarize.state import connect
+from summarize.translate.base import MODELS, resolve_model
+from summarize.translate.cache import TranslationCache
+from summarize.translate.checks import CANARY, VOCABULARY_TEXT, canary, check_vocabulary, repetitive
+from summarize.translate.loading import load_translator
 
 # (model asked for, backend) -> the hub id a run loads
 DEFAULTS = [
@@ -101,8 +95,8 @@ def hub_snapshot(folder: Path, repo_id: str, revision: str = "0123456789abcdef01
 
 def article_texts() -> list[str]:
     """The paragraphs of the sample articles, read and cleaned as a run reads them."""
-    from summarize.cleaning import clean
-    from summarize.reading import read_source
+    from summarize.stages.cleaning import clean
+    from summarize.stages.reading import read_source
 
     out = []
     for p in sorted(SAMPLES.iterdir()):
@@ -202,7 +196,7 @@ def test_repetition(text, expected):
 
 
 def test_canary_comes_from_the_translation_cache_the_second_time(tmp_path):
-    cache = TranslationCache(tmp_path / "c.sqlite")
+    cache = TranslationCache(connect(tmp_path / "c.sqlite", threads=True))
     first = FakeTranslator(fn=lambda ko: "the " * 12)
     assert canary(first, figures_wrong, cache) is not None and len(first.calls) == 1
     again = FakeTranslator(fn=lambda ko: GOOD[ko])  # the same model id: its cached English is used
@@ -211,7 +205,7 @@ def test_canary_comes_from_the_translation_cache_the_second_time(tmp_path):
 
 def test_a_good_model_gives_no_warning_anywhere(tmp_path, fake_model):
     out = tmp_path / "out"
-    r = CliRunner().invoke(main, ["brief", str(inbox(tmp_path)), "--out", str(out)])
+    r = CliRunner().invoke(main, ["brief", str(inbox(tmp_path)), "--out", str(out)], obj=wired(fake_model))
     assert r.exit_code == 0 and "may be broken" not in r.output
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["model_warning"] is None
     assert json.loads((out / "digest.json").read_text(encoding="utf-8"))["model_warning"] is None
@@ -230,7 +224,7 @@ def test_the_tiny_random_model_is_flagged_once_per_run(tiny_model_dir, fast_conf
     assert warning in (out / "digest.md").read_text(encoding="utf-8")
     assert json.loads((out / "digest.json").read_text(encoding="utf-8"))["model_warning"] == warning
     assert "may be broken" not in (out / "economy_bok_rate.md").read_text(encoding="utf-8")
-    from summarize.slack import digest_blocks
+    from summarize.deliver.slack import digest_blocks
 
     blocks = json.dumps(digest_blocks(json.loads((out / "digest.json").read_text(encoding="utf-8"))))
     assert "the model may be broken" in blocks
@@ -271,7 +265,7 @@ def test_a_vocabulary_without_hangul_stops_the_run_in_one_line(ascii_model_dir, 
 def test_both_backends_count_the_unknown_pieces_alike(ascii_model_dir, tiny_model_dir, backend):
     from transformers import AutoTokenizer
 
-    from summarize.model import SubwordTokenizer
+    from summarize.translate.tokenizers import SubwordTokenizer
 
     broken = load_translator(resolve_model(str(ascii_model_dir)), options(ascii_model_dir, backend))
     unknown, total = broken.unknown_pieces([VOCABULARY_TEXT])
@@ -314,7 +308,7 @@ def test_the_first_articles_are_checked_before_any_is_translated(tmp_path):
 
 
 def quickmt_tokenizer(real):
-    from summarize.model import ReadyTokenizer
+    from summarize.translate.ct2 import ReadyTokenizer
 
     folder = real / "quickmt-ko-en"
     return ReadyTokenizer(folder, json.loads((folder / "config.json").read_text(encoding="utf-8")))
@@ -323,7 +317,7 @@ def quickmt_tokenizer(real):
 def opus_tokenizer(real, tmp_path, source_spm):
     from tiny_model import spm_from_vocabulary
 
-    from summarize.model import MarianSpm
+    from summarize.translate.marian_spm import MarianSpm
 
     folder = tmp_path / f"opus-{source_spm}"
     folder.mkdir()
@@ -469,7 +463,9 @@ def test_a_ready_ct2_model_runs_without_torch_or_transformers(quickmt_ct2_dir):
     code = (
         "import json, sys\n"
         "from summarize import BriefOptions, GenerationOptions\n"
-        "from summarize.translation import load_translator, resolve_model, check_vocabulary, VOCABULARY_TEXT\n"
+        "from summarize.translate.base import resolve_model\n"
+        "from summarize.translate.loading import load_translator\n"
+        "from summarize.translate.checks import check_vocabulary\n"
         f"spec = resolve_model({str(quickmt_ct2_dir)!r})\n"
         "tr = load_translator(spec, BriefOptions(model=spec.id, generation=GenerationOptions(num_beams=1, "
         "max_new_tokens=8)))\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from summarize import BriefOptions, prepare
-from summarize.reading import read_source
+from summarize.stages.reading import read_source
 
 PAGES = Path(__file__).resolve().parent / "pages"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -77,7 +77,7 @@ KNOWN = {
 def test_every_line_of_every_page_is_body_or_removed_with_a_reason(split, name):
     from test_cleaning_lines import _every_line_accounted_for
 
-    from summarize.cleaning import clean
+    from summarize.stages.cleaning import clean
 
     source = read_source(PAGES / split / name, PAGES / split)
     article = clean(source)

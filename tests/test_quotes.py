@@ -4,8 +4,8 @@ All sentences are written for these tests."""
 
 import pytest
 
-from summarize.quotes import find_quotes, split_speaker
-from summarize.types import Sentence
+from summarize.records import Sentence
+from summarize.stages.quotes import find_quotes, split_speaker
 
 # (sentences of one article, expected [(quote, speaker, title)])
 CASES = [

@@ -5,7 +5,7 @@ import codecs
 import pytest
 
 from summarize.errors import Rejected
-from summarize.reading import decode, find_inputs, read_source
+from summarize.stages.reading import decode, find_inputs, read_source
 
 KO = "서울시는 30일 스타트업 1,200개가 입주한 단지를 방문했다고 밝혔다.\n두 번째 문단이다.\n"
 

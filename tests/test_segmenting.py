@@ -2,8 +2,8 @@
 
 import pytest
 
-from summarize._kiwi import tokenize
-from summarize.segmenting import segment, segment_analysed, split_paragraph
+from summarize.stages._kiwi import tokenize
+from summarize.stages.segmenting import segment, segment_analysed, split_paragraph
 
 # (paragraph, expected sentences)
 CASES = [
@@ -60,8 +60,8 @@ def test_morphemes_come_with_the_sentences_as_each_sentence_alone_gives_them():
     from conftest import SAMPLES
 
     from summarize import BriefOptions
-    from summarize.cleaning import clean
-    from summarize.reading import find_inputs, read_source
+    from summarize.stages.cleaning import clean
+    from summarize.stages.reading import find_inputs, read_source
 
     least = BriefOptions().min_hangul
     paragraphs = [par for p in find_inputs(SAMPLES) for par in clean(read_source(p, SAMPLES), least).paragraphs]

@@ -10,11 +10,12 @@ import pytest
 from conftest import ROOT, SAMPLES
 
 from summarize import BriefOptions, prepare
-from summarize._kiwi import Token, tokenize
-from summarize.pipeline import is_quantity
-from summarize.reading import find_inputs
-from summarize.segmenting import segment_analysed
-from summarize.selecting import (
+from summarize.article import is_quantity
+from summarize.records import Sentence
+from summarize.stages._kiwi import Token, tokenize
+from summarize.stages.reading import find_inputs
+from summarize.stages.segmenting import segment_analysed
+from summarize.stages.selecting import (
     LONG,
     MAX_TIE_BREAK,
     PENALTIES,
@@ -26,7 +27,6 @@ from summarize.selecting import (
     rank,
     select,
 )
-from summarize.types import Sentence
 
 sys.path.insert(0, str(ROOT / "bench"))
 import summaries  # noqa: E402
@@ -259,7 +259,7 @@ def _eager(a, n, chars, w):
     base = {sc.id: sc.total for sc in parts}
     index = {sid: i for i, sid in enumerate(a.ids)}
     left, chosen, used = list(a.ids), [], 0
-    from summarize.selecting import _cosine
+    from summarize.stages.selecting import _cosine
 
     def score(i):
         sims = [_cosine(a.words[index[i]], a.words[index[j]], a.norms[index[i]], a.norms[index[j]]) for j in chosen]

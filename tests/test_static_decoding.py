@@ -4,8 +4,9 @@ import pytest
 import torch
 
 from summarize import BriefOptions, GenerationOptions
-from summarize.model import StaticGreedy
-from summarize.translation import load_translator, resolve_model
+from summarize.translate.base import resolve_model
+from summarize.translate.loading import load_translator
+from summarize.translate.static_greedy import StaticGreedy
 
 pytestmark = pytest.mark.slow
 
@@ -104,7 +105,7 @@ def test_batches_come_back_in_order_decoded_beside_the_device(tiny_model_dir):
     """With the static decoder, a batch's text is decoded in a second thread while the next batch runs."""
     import threading
 
-    from summarize.translation import translate_texts
+    from summarize.translate.batching import translate_texts
 
     ref, fast = pair(tiny_model_dir)
     threads = set()

@@ -4,14 +4,10 @@ import pytest
 from conftest import FakeTranslator
 
 from summarize.errors import UnknownModel
-from summarize.translation import (
-    MODELS,
-    TranslationCache,
-    batches,
-    resolve_model,
-    split_long,
-    translate_texts,
-)
+from summarize.state import connect
+from summarize.translate.base import MODELS, resolve_model
+from summarize.translate.batching import batches, split_long, translate_texts
+from summarize.translate.cache import TranslationCache
 
 
 def test_aliases_hub_ids_and_folders(tmp_path):
@@ -83,12 +79,12 @@ def test_long_units_are_split_then_joined():
 
 
 def test_cache_means_a_rerun_translates_nothing(tmp_path):
-    cache = TranslationCache(tmp_path / "c.sqlite")
+    cache = TranslationCache(connect(tmp_path / "c.sqlite", threads=True))
     fake = FakeTranslator()
     translate_texts(fake, ["하나다.", "둘이다."], cache)
     assert len(fake.calls) == 1
     cache.close()
-    cache = TranslationCache(tmp_path / "c.sqlite")
+    cache = TranslationCache(connect(tmp_path / "c.sqlite", threads=True))
     again = FakeTranslator()
     out = translate_texts(again, ["하나다.", "둘이다."], cache)
     assert again.calls == [] and set(out) == {"하나다.", "둘이다."}
@@ -106,7 +102,7 @@ def test_a_parallel_model_gets_that_many_batches_at_once():
 
 
 def test_batch_limits_follow_the_device_unless_set():
-    from summarize.translation import batch_limits
+    from summarize.translate.batching import batch_limits
 
     assert batch_limits(0, 0, "cpu") == (32, 4096)
     assert batch_limits(0, 0, "cuda") == (1024, 65536)
@@ -119,8 +115,8 @@ def test_cache_keys_keep_their_format():
     import hashlib
     import json
 
-    from summarize.translation import TranslationCache
-    from summarize.types import ModelInfo
+    from summarize.records import ModelInfo
+    from summarize.translate.cache import TranslationCache
 
     info = ModelInfo(id="m/x", revision="abc", settings={"num_beams": 1, "z": "é", "a": [1, 2]}, backend="ct2",
                      compute_type="int8")

@@ -13,8 +13,10 @@ from concurrent.futures import ProcessPoolExecutor
 
 from conftest import SAMPLES, FakeTranslator
 
-import summarize.pipeline as pipeline
-from summarize import BriefOptions, run
+import summarize.jobs as jobs
+from summarize import BriefOptions, prepare, run
+from summarize.jobs import Spooled, Steps
+from summarize.state import STATE_DIR
 from summarize.workers import WorkerDied, Workers, default_processes
 
 
@@ -79,7 +81,7 @@ def test_default_processes():
 
 def test_kiwi_works_in_a_process_forked_after_loading_it():
     """The workers are forked from a server that has loaded Kiwi: Kiwi must not hold threads across a fork."""
-    from summarize.segmenting import segment
+    from summarize.stages.segmenting import segment
 
     before = [s.ko for s in segment(["첫 문장이다. 둘째 문장이다."])]
     pid = os.fork()
@@ -100,19 +102,17 @@ def _articles(folder, n):
         shutil.copy(SAMPLES / "economy_bok_rate.txt", folder / f"e{i}.txt")
 
 
-def test_the_model_starts_on_the_first_articles_while_the_rest_are_prepared(tmp_path, monkeypatch):
+def test_the_model_starts_on_the_first_articles_while_the_rest_are_prepared(tmp_path):
     _articles(tmp_path / "in", 8)
     prepared = []
-    real = pipeline._prepare_one
 
-    def slow_after_two(path, rel, *rest):
+    def slow_after_two(path, root, options):
         if len(prepared) >= 2:
             time.sleep(0.3)
-        out = real(path, rel, *rest)
-        prepared.append(rel)
+        out = prepare(path, root, options)
+        prepared.append(path.name)
         return out
 
-    monkeypatch.setattr(pipeline, "_prepare_one", slow_after_two)
     fake = FakeTranslator()
     seen_at_first_call = []
     real_translate = fake.translate_batch
@@ -124,35 +124,33 @@ def test_the_model_starts_on_the_first_articles_while_the_rest_are_prepared(tmp_
 
     fake.translate_batch = translate
     report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=0, batch_size=4),
-                 translator_factory=lambda spec, options: fake)
+                 translator_factory=lambda spec, options: fake, steps=Steps(prepare=slow_after_two))
     assert [e.status for e in report.entries] == ["written"] * 8
     assert seen_at_first_call and seen_at_first_call[0] < 8  # translating began before preparing ended
     assert len(fake.calls) > 2
 
 
-def test_writing_happens_off_the_model_thread(tmp_path, monkeypatch):
+def test_writing_happens_off_the_model_thread(tmp_path):
     _articles(tmp_path / "in", 3)
     writers = set()
-    real = pipeline._write_one
 
-    def spy(*args):
+    def spy(w):
         writers.add(threading.get_ident())
-        return real(*args)
+        return jobs.write_brief(w)
 
-    monkeypatch.setattr(pipeline, "_write_one", spy)
     report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=0),
-                 translator_factory=lambda spec, options: FakeTranslator())
+                 translator_factory=lambda spec, options: FakeTranslator(), steps=Steps(write=spy))
     assert report.ok and sorted(p.name for p in (tmp_path / "out").glob("e*.md")) == ["e0.md", "e1.md", "e2.md"]
     assert writers and threading.get_ident() not in writers
 
 
-def test_a_run_whose_worker_processes_fail_still_writes_every_brief(tmp_path, monkeypatch, caplog):
+def test_a_run_whose_worker_processes_fail_still_writes_every_brief(tmp_path, caplog):
     _articles(tmp_path / "in", 8)
     dead = lambda n: ProcessPoolExecutor(n, initializer=os._exit, initargs=(3,))  # noqa: E731
-    monkeypatch.setattr(pipeline, "Workers", lambda n: Workers(n, make_pool=dead))
     with caplog.at_level(logging.WARNING):
         report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=2),
-                     translator_factory=lambda spec, options: FakeTranslator())
+                     translator_factory=lambda spec, options: FakeTranslator(),
+                     pool=lambda n: Workers(n, make_pool=dead))
     assert [e.status for e in report.entries] == ["written"] * 8
     assert "in a thread" in caplog.text
 
@@ -197,87 +195,83 @@ def _running(pid: int) -> bool:
         return False
 
 
-_real_prepare_one = pipeline._prepare_one
-
-
-def crash_on_e3(path, rel, *rest):
-    if rel == "e3.txt":
+def crash_on_e3(path, root, options):
+    if path.name == "e3.txt":
         os._exit(9)  # a crash in native code, as far as the run can tell
-    return _real_prepare_one(path, rel, *rest)
+    return prepare(path, root, options)
 
 
-def run_in_forked_workers(tmp_path, monkeypatch, **patches) -> dict[str, tuple]:
-    """(status, reason) of 8 articles run through worker processes forked from this one, which inherit
-    the `patches` of the pipeline's functions."""
+def forked(n: int) -> Workers:
+    """Worker processes forked from this one (which know the test module's functions), not a forkserver's."""
     import multiprocessing
 
+    return Workers(n, make_pool=lambda n: ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")))
+
+
+def run_in_forked_workers(tmp_path, steps: Steps, pool=forked) -> dict[str, tuple]:
+    """(status, reason) of 8 articles run with `steps` through worker processes forked from this one."""
     _articles(tmp_path / "in", 8)
-    for name, fn in patches.items():
-        monkeypatch.setattr(pipeline, name, fn)
-    fork = lambda n: ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"))  # noqa: E731
-    monkeypatch.setattr(pipeline, "Workers", lambda n: Workers(n, make_pool=fork))
     report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=2),
-                 translator_factory=lambda spec, options: FakeTranslator())
+                 translator_factory=lambda spec, options: FakeTranslator(), steps=steps, pool=pool)
     return {e.path: (e.status, e.reason) for e in report.entries}
 
 
-def test_an_article_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
-    status = run_in_forked_workers(tmp_path, monkeypatch, _prepare_one=crash_on_e3)
+def test_an_article_that_kills_its_worker_fails_alone(tmp_path):
+    status = run_in_forked_workers(tmp_path, Steps(prepare=crash_on_e3))
     assert status.pop("e3.txt") == ("failed", "WorkerDied: a worker process died while handling it, twice")
     assert set(status.values()) == {("written", None)} and len(status) == 7
 
 
-def test_in_worker_processes_an_article_reaches_the_model_thread_as_its_units_only(tmp_path, monkeypatch):
+def test_in_worker_processes_an_article_reaches_the_model_thread_as_its_units_only(tmp_path):
     _articles(tmp_path / "in", 8)
     seen = []
-    real = pipeline._translate_chunk
 
     def spy(chunk, *rest):
-        seen.extend(type(p) for p, *_ in chunk)
-        return real(chunk, *rest)
+        seen.extend(type(r.article) for r in chunk)
+        return jobs.translate_chunk(chunk, *rest)
 
-    monkeypatch.setattr(pipeline, "_translate_chunk", spy)
     report = run(tmp_path / "in", tmp_path / "out", BriefOptions(workers=2),
-                 translator_factory=lambda spec, options: FakeTranslator())
+                 translator_factory=lambda spec, options: FakeTranslator(), steps=Steps(translate=spy))
     assert [e.status for e in report.entries] == ["written"] * 8
-    assert seen == [pipeline.Spooled] * 8  # the rest of each article stayed with the workers
-    assert not (tmp_path / "out" / pipeline.STATE_DIR / "spool").exists()  # and is gone once written
+    assert seen == [Spooled] * 8  # the rest of each article stayed with the workers
+    assert not (tmp_path / "out" / STATE_DIR / "spool").exists()  # and is gone once written
     assert "3.50%" in (tmp_path / "out" / "e5.md").read_text(encoding="utf-8")
 
 
-_real_write_one = pipeline._write_one
-
-
-def fail_to_write_e2(p, first, retry, model, note, out_dir, name):
-    if name == "e2":
+def fail_to_write_e2(w):
+    if w.name == "e2":
         raise ValueError("cannot render e2")
-    return _real_write_one(p, first, retry, model, note, out_dir, name)
+    return jobs.write_brief(w)
 
 
-def test_articles_share_worker_tasks_but_fail_alone(tmp_path, monkeypatch):
+def test_articles_share_worker_tasks_but_fail_alone(tmp_path):
     calls_per_task = []
-    real_submit = Workers.submit
 
-    def submit(self, fn, *args):
-        if fn is pipeline._calls:
-            calls_per_task.append(len(args[1]))
-        return real_submit(self, fn, *args)
+    class Counting(Workers):
+        def submit(self, fn, *args):
+            if fn is jobs.run_calls:
+                calls_per_task.append(len(args[1]))
+            return super().submit(fn, *args)
 
-    monkeypatch.setattr(Workers, "submit", submit)
-    status = run_in_forked_workers(tmp_path, monkeypatch, _write_one=fail_to_write_e2)
+    def counting(n):
+        import multiprocessing
+
+        return Counting(n, make_pool=lambda n: ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")))
+
+    status = run_in_forked_workers(tmp_path, Steps(write=fail_to_write_e2), pool=counting)
     assert status.pop("e2.txt") == ("failed", "ValueError: cannot render e2")
     assert set(status.values()) == {("written", None)} and len(status) == 7
-    assert max(calls_per_task) == pipeline.PER_TASK > 1 and len(calls_per_task) < 16  # 8 to prepare, 8 to write
+    assert max(calls_per_task) == jobs.PER_TASK > 1 and len(calls_per_task) < 16  # 8 to prepare, 8 to write
 
 
-def test_a_run_whose_writer_dies_splits_its_task_and_fails_only_the_article(tmp_path, monkeypatch):
-    status = run_in_forked_workers(tmp_path, monkeypatch, _write_one=crash_writing_e6)
+def test_a_run_whose_writer_dies_splits_its_task_and_fails_only_the_article(tmp_path):
+    status = run_in_forked_workers(tmp_path, Steps(write=crash_writing_e6))
     assert status.pop("e6.txt") == ("failed", "WorkerDied: a worker process died while handling it, twice")
     assert set(status.values()) == {("written", None)} and len(status) == 7
     assert sorted(p.name for p in (tmp_path / "out").glob("e*.md")) == [f"e{i}.md" for i in range(8) if i != 6]
 
 
-def crash_writing_e6(p, first, retry, model, note, out_dir, name):
-    if name == "e6":
+def crash_writing_e6(w):
+    if w.name == "e6":
         os._exit(9)
-    return _real_write_one(p, first, retry, model, note, out_dir, name)
+    return jobs.write_brief(w)

@@ -14,16 +14,21 @@ import os
 import re
 import smtplib
 import ssl
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from .delivery import Item, Permanent, Transient
-from .errors import ConfigError
+from ..errors import ConfigError, Permanent, Transient
+from ..host import safe_name
+from ..options import SECURITIES, EmailOptions
+from .once import Item, Logbook, Outcome, deliver, items_to_send
+from .retry import RetryPolicy, with_retries
 
-__all__ = ["SmtpSettings", "to_html", "build_message", "send_message", "write_eml"]
+__all__ = ["SmtpSettings", "to_html", "build_message", "send_message", "write_eml", "send_email"]
 
 FONTS = ("-apple-system, 'Segoe UI', 'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', 'Noto Sans CJK KR', "
          "'Nanum Gothic', 'Helvetica Neue', Arial, sans-serif")
@@ -56,15 +61,15 @@ class SmtpSettings:
     timeout: float = 30.0
 
     @classmethod
-    def load(cls, config=None, env=os.environ) -> SmtpSettings:
+    def load(cls, config: EmailOptions | None = None, env: Mapping[str, str] = os.environ) -> SmtpSettings:
         """From the config's [email] table, overridden by SUMMARIZE_SMTP_* variables."""
         c = config
         host = env.get("SUMMARIZE_SMTP_HOST") or (c.host if c else None)
         if not host:
             raise ConfigError("no SMTP server: set SUMMARIZE_SMTP_HOST (or host in the config's [email] table)")
         security = env.get("SUMMARIZE_SMTP_SECURITY") or (c.security if c else "starttls")
-        if security not in ("starttls", "ssl", "none"):
-            raise ConfigError(f"SMTP security must be starttls, ssl or none, not {security!r}")
+        if security not in SECURITIES:
+            raise ConfigError(f"SMTP security must be {', '.join(SECURITIES[:-1])} or {SECURITIES[-1]}, not {security!r}")
         default_port = {"ssl": 465, "starttls": 587, "none": 25}[security]
         port = env.get("SUMMARIZE_SMTP_PORT") or (c.port if c and c.port else default_port)
         return cls(
@@ -151,3 +156,25 @@ def write_eml(msg: EmailMessage, folder: Path, name: str) -> Path:
     path = folder / f"{name}.eml"
     path.write_bytes(msg.as_bytes())
     return path
+
+
+def send_email(out_dir: Path, recipients: list[str], settings: SmtpSettings, each: bool = False,
+               dry_run: bool = False, resend: bool = False, policy: RetryPolicy | None = None,
+               sleep: Callable[[float], None] = time.sleep) -> list[Outcome]:
+    """Mail the digest (or each brief) of the last run in `out_dir` to every recipient.
+    A dry run writes .eml files to OUT_DIR/outbox/email/ instead."""
+    items = items_to_send(out_dir, each)
+    if dry_run:
+        out = []
+        for r in recipients:
+            for item in items:
+                path = write_eml(build_message(item, r, settings), out_dir / "outbox" / "email" / safe_name(r), item.name)
+                out.append(Outcome("email", r, item.name, "written", str(path)))
+        return out
+    policy = policy or RetryPolicy()
+
+    def one(item: Item, recipient: str, _logbook: Logbook) -> int:
+        msg = build_message(item, recipient, settings)
+        return with_retries(lambda: send_message(msg, settings), policy, f"email to {recipient}", sleep)
+
+    return deliver(items, recipients, "email", one, out_dir, resend)

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from .delivery import Item, Permanent, Transient
+from ..errors import Permanent, Transient
+from .once import Item, Logbook, Outcome, deliver, items_to_send
+from .retry import RetryPolicy, with_retries
 
-__all__ = ["mrkdwn", "escape", "messages_for", "SlackTarget", "post", "LIMITS"]
+__all__ = ["mrkdwn", "escape", "messages_for", "SlackTarget", "post", "LIMITS", "send_slack"]
 
 LIMITS = {"header": 150, "text": 3000, "field": 2000, "fields": 10, "blocks": 50, "context": 10}
 
@@ -205,3 +211,41 @@ def post(target: SlackTarget, payload: dict, thread_ts: str | None = None) -> st
     if status != 200:
         raise Permanent(f"the Slack webhook answered {status} {text[:60]}".strip())
     return None
+
+
+def send_slack(out_dir: Path, target: SlackTarget, each: bool = False, dry_run: bool = False, resend: bool = False,
+               policy: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep) -> list[Outcome]:
+    """Post the digest (or each brief) of the last run to Slack. A dry run writes the JSON payloads to
+    OUT_DIR/outbox/slack/ instead."""
+    items = items_to_send(out_dir, each)
+    if dry_run:
+        folder = out_dir / "outbox" / "slack"
+        folder.mkdir(parents=True, exist_ok=True)
+        out = []
+        for item in items:
+            for n, payload in enumerate(messages_for(item), 1):
+                path = folder / f"{item.name}.{n}.json"
+                path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            out.append(Outcome("slack", target.name, item.name, "written", str(folder)))
+        return out
+    policy = policy or RetryPolicy()
+
+    def one(item: Item, recipient: str, logbook: Logbook) -> int:
+        """Each message of the item that has not gone yet: a re-run after a failure part-way through
+        posts only the rest, into the first message's thread."""
+        attempts, ts = 0, None
+        done = {} if resend else logbook.parts("slack", recipient, item)
+        for n, payload in enumerate(messages_for(item), 1):
+            if n in done:
+                ts = ts or done[n]
+                continue
+
+            def send(p: dict[str, Any] = payload, n: int = n) -> None:
+                nonlocal ts
+                got = post(target, p, ts)
+                logbook.record_part("slack", recipient, item, n, got)
+                ts = ts or got  # the rest of a long brief goes into the first message's thread
+            attempts += with_retries(send, policy, f"Slack {target.name}", sleep)
+        return attempts
+
+    return deliver(items, [target.name], "slack", one, out_dir, resend)

@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._kiwi import Token, tokenize
 from ..records import Quote, Sentence
+from ._kiwi import Token, tokenize
 
 __all__ = ["find_quotes", "quote_marks", "split_speaker"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from ._kiwi import Token, kiwi, tokenize
 from ..records import Sentence
+from ._kiwi import Token, kiwi, tokenize
 
 __all__ = ["segment", "segment_analysed", "split_paragraph", "quote_spans"]
 

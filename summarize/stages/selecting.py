@@ -20,8 +20,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ._kiwi import Token, tokenize
 from ..records import Sentence, SentenceScore
+from ._kiwi import Token, tokenize
 
 __all__ = ["WEIGHTS", "PENALTIES", "Analysis", "analyse", "rank", "select", "content_words", "flags"]
 

@@ -1,0 +1,182 @@
+"""One article through the stages: `prepare` (reading to the summary chosen, before the model) and
+`compose` (the brief, from the model's English, through the figure guard); `explain` (how reading and
+cleaning see a file).
+
+The only module that wires the stages (summarize.stages) together: a stage never imports another, so what
+one stage needs of another (the guard, the figure finder's check of an English) is handed over here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import NamedTuple
+
+from .errors import Rejected
+from .options import BriefOptions
+from .records import (
+    Brief,
+    Explained,
+    Figure,
+    ModelInfo,
+    Prepared,
+    Quote,
+    QuoteLine,
+    Sentence,
+    SummaryLine,
+    Translated,
+    Unit,
+)
+from .stages import guard as guarding
+from .stages.cleaning import clean
+from .stages.figures import article_domain, check_english, extract_figures, missing_figures, prerender
+from .stages.quotes import find_quotes
+from .stages.reading import find_inputs, read_source
+from .stages.rendering import to_json, to_markdown
+from .stages.segmenting import segment_analysed
+from .stages.selecting import select
+from .version import __version__
+
+__all__ = ["prepare", "explain", "compose", "guard", "render", "Rendered", "retry_texts", "figures_wrong",
+           "is_quantity", "article_key", "find_inputs", "NO_HEADLINE"]
+
+NO_HEADLINE = "the page has no headline: the first summary sentence stands in"
+
+
+def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
+    """All the stages before translation. Raises Rejected for inputs that are not articles."""
+    source = read_source(path, root, options.max_bytes)
+    article = clean(source, options.min_hangul)
+    sentences, tokens = segment_analysed(article.paragraphs, {p for p, _, _ in article.spoken})
+    if not sentences:
+        raise Rejected("no sentences in the article body")
+    domain = article_domain([article.title or ""] + [s.ko for s in sentences])
+    figures = [f for s in sentences for f in extract_figures(s.ko, s.id, domain)]
+    bites = {p: (who, title) for p, who, title in article.spoken}  # a sound-bite is one sentence: its paragraph's
+    quotes = find_quotes(sentences, tokens, {s.id: bites[s.paragraph] for s in sentences if s.paragraph in bites})
+    counts: dict[int, int] = {}
+    for f in figures:
+        if is_quantity(f):
+            counts[f.sentence] = counts.get(f.sentence, 0) + 1
+    scores = select(sentences, counts, {q.sentence for q in quotes}, options.max_sentences, options.max_chars,
+                    title=article.title, tokens=tokens)
+    summary = tuple(sc.id for sc in scores)
+    units = _units(article.title, sentences, figures, quotes, summary, domain)
+    return Prepared(source, article, tuple(sentences), tuple(figures), tuple(quotes), summary, units, scores)
+
+
+def explain(path: Path, options: BriefOptions) -> Explained:
+    """Read and clean one file, keeping every line's class and rule, rejected or not."""
+    path = Path(path)
+    try:
+        source = read_source(path, path.parent, options.max_bytes)
+    except Rejected as e:
+        return Explained(path.name, None, None, str(e), tuple(e.lines))
+    try:
+        article = clean(source, options.min_hangul)
+    except Rejected as e:
+        return Explained(path.name, source, None, str(e), tuple(e.lines))
+    return Explained(path.name, source, article, None, article.lines, article.cuts)
+
+
+def is_quantity(f: Figure) -> bool:
+    """A figure that weighs in choosing summary sentences: an amount, not a rank, an ordinal, an age group
+    or a number spelled `한` (a, one)."""
+    return f.value is not None and f.kind not in ("ordinal", "rank") and f.unit != "age group" and bool(f.required)
+
+
+def _who(q: Quote) -> str | None:
+    """What the brief translates of who speaks: the name, or the role of someone the article does not name."""
+    return q.speaker or q.speaker_title
+
+
+def _units(title: str | None, sentences: list[Sentence], figures: list[Figure], quotes: list[Quote],
+           summary: tuple[int, ...], domain: str | None = None) -> tuple[Unit, ...]:
+    """The texts to translate, each with the figures its English must keep: the title, the summary sentences,
+    each quote as its own unit, and the speakers (their names, or the role of a speaker the article does not
+    name)."""
+    by_id = {s.id: s for s in sentences}
+    units = [Unit(title, tuple(extract_figures(title, -1, domain)))] if title else []
+    for i in summary:
+        units.append(Unit(by_id[i].ko, tuple(f for f in figures if f.sentence == i)))
+    for q in quotes:
+        units.append(Unit(q.ko, tuple(extract_figures(q.ko, q.sentence, domain))))
+        who = _who(q)
+        if who:
+            units.append(Unit(who, ()))
+    return tuple(units)
+
+
+def guard(ko: str, figures: list[Figure] | tuple[Figure, ...], en: str, retry_en: str | None = None) -> Translated:
+    """The figure guard (summarize.stages.guard) with the figure finder's check of the English."""
+    return guarding.guard(ko, figures, en, retry_en, check_english)
+
+
+def figures_wrong(ko: str, en: str) -> bool:
+    """Whether an English loses or changes a figure of its Korean, or holds a number the Korean does not (the
+    figure guard's test, for the canary)."""
+    return any(check_english(ko, extract_figures(ko), en))
+
+
+def retry_texts(units: tuple[Unit, ...], first: dict[str, str]) -> list[str]:
+    """The pre-rendered sources of the units whose first English lost a figure."""
+    return [prerender(ko, list(figs)) for ko, figs in units if figs and ko in first
+            and missing_figures(list(figs), first[ko])]
+
+
+def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: ModelInfo, note: str | None = None) -> Brief:
+    """The brief of one article from its translations (`first`) and its figure-guard retranslations (`retry`)."""
+    units = dict(p.units)
+
+    def tr(ko: str) -> Translated:
+        figs = units.get(ko, ())
+        retry_en = retry.get(prerender(ko, list(figs))) if figs else None
+        return guard(ko, figs, first.get(ko, ""), retry_en)
+
+    by_id = {s.id: s for s in p.sentences}
+    summary = tuple(SummaryLine(i, tr(by_id[i].ko)) for i in p.summary)
+    if p.article.title:
+        title = tr(p.article.title)
+    else:  # no headline on the page: the first summary sentence's English stands in, and says so
+        title = Translated(ko="", en=summary[0].text.en if summary else "", notes=(NO_HEADLINE,))
+    quotes = tuple(QuoteLine(q, tr(q.ko), tr(who) if (who := _who(q)) else None) for q in p.quotes)
+    warnings: list[str] = []
+    counted = guarding.flag_count(title, summary, quotes)
+    if counted:
+        warnings.append(counted)
+    if note:
+        warnings.append(f"model licence: {note}")
+    return Brief(
+        source=p.source, article=p.article, sentences=p.sentences, summary=summary, figures=p.figures,
+        quotes=quotes, title=title, warnings=tuple(warnings), model=model, tool_version=__version__,
+        scores=p.scores,
+    )
+
+
+class Rendered(NamedTuple):
+    """A brief as its two files: JSON (for machines) and Markdown (for people)."""
+
+    json: str
+    markdown: str
+
+
+def render(brief: Brief) -> Rendered:
+    return Rendered(to_json(brief), to_markdown(brief))
+
+
+def article_key(sha256: str, fingerprint: str, options: BriefOptions) -> str:
+    """What a brief depends on: the input's bytes, the model, and every setting that changes the brief. An
+    input whose key has not changed since its brief was written is not redone."""
+    relevant = {
+        "model": fingerprint,
+        "generation": asdict(options.generation),
+        "backend": [options.backend, options.compute_type],
+        "max_sentences": options.max_sentences,
+        "max_chars": options.max_chars,
+        "min_hangul": options.min_hangul,
+        "tool": __version__,
+    }
+    blob = json.dumps([sha256, relevant], sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
