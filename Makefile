@@ -1,6 +1,6 @@
 # summarize: the two commands of the README, and their helpers.
 #   make brief   [MODEL=alias|hub-id|folder] [CONFIG=file] [OUT=folder]
-#   make test
+#   make test        the linter, the type checker and every test; make test-fast: without the slow ones
 #   make eval    the summary against human extractive summaries (../shared/summaries/, tests/pages/)
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +10,7 @@ CONFIG ?= configs/default.toml
 OUT    ?= briefs
 MODEL  ?=
 
-.PHONY: install brief test lint browser bench eval tiny-model clean
+.PHONY: install brief test test-fast lint browser bench eval tiny-model clean
 
 install: $(STAMP)
 
@@ -26,8 +26,10 @@ $(STAMP): pyproject.toml
 brief: install
 	$(VENV)/bin/summarize brief samples --out $(OUT) --config $(CONFIG) $(if $(MODEL),--model $(MODEL))
 
+# ruff, and mypy (its settings, strict on the modules that wire the package, are in pyproject.toml)
 lint: install
-	$(VENV)/bin/ruff check summarize tests
+	$(VENV)/bin/ruff check summarize tests bench
+	$(VENV)/bin/mypy
 
 # Headless Chromium and Korean fonts for the test that looks at the HTML email (Debian packages, as root)
 browser:
@@ -37,6 +39,10 @@ browser:
 
 test: lint browser
 	$(PY) -m pytest
+
+# The tests without the `slow` marker (those build and run tiny real models, or whole runs in subprocesses)
+test-fast: lint
+	$(PY) -m pytest -m "not slow"
 
 # Benchmark (outside the test suite): ratios measured side by side in one run, see bench/bench.py
 bench: install
@@ -53,4 +59,4 @@ tiny-model: install
 	$(PY) tests/tiny_model.py .tiny-model
 
 clean:
-	rm -rf $(VENV) $(OUT) .tiny-model .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(OUT) .tiny-model .pytest_cache .ruff_cache .mypy_cache *.egg-info

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import NamedTuple
@@ -109,7 +110,7 @@ def _units(title: str | None, sentences: list[Sentence], figures: list[Figure], 
     return tuple(units)
 
 
-def guard(ko: str, figures: list[Figure] | tuple[Figure, ...], en: str, retry_en: str | None = None) -> Translated:
+def guard(ko: str, figures: Sequence[Figure], en: str, retry_en: str | None = None) -> Translated:
     """The figure guard (summarize.stages.guard) with the figure finder's check of the English."""
     return guarding.guard(ko, figures, en, retry_en, check_english)
 
@@ -122,8 +123,7 @@ def figures_wrong(ko: str, en: str) -> bool:
 
 def retry_texts(units: tuple[Unit, ...], first: dict[str, str]) -> list[str]:
     """The pre-rendered sources of the units whose first English lost a figure."""
-    return [prerender(ko, list(figs)) for ko, figs in units if figs and ko in first
-            and missing_figures(list(figs), first[ko])]
+    return [prerender(ko, figs) for ko, figs in units if figs and ko in first and missing_figures(figs, first[ko])]
 
 
 def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: ModelInfo, note: str | None = None) -> Brief:
@@ -132,7 +132,7 @@ def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: Mo
 
     def tr(ko: str) -> Translated:
         figs = units.get(ko, ())
-        retry_en = retry.get(prerender(ko, list(figs))) if figs else None
+        retry_en = retry.get(prerender(ko, figs)) if figs else None
         return guard(ko, figs, first.get(ko, ""), retry_en)
 
     by_id = {s.id: s for s in p.sentences}

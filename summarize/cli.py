@@ -160,7 +160,7 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
                 click.echo("", err=True)
             if not quiet or e.status == "failed":
                 click.echo(msg, err=True)
-        elif e.status == "written" and verbose:
+        elif e.status == "written" and verbose and e.outputs:
             click.echo(f"written: {e.path} -> {e.outputs['md']}", err=True)
 
     try:

@@ -57,7 +57,7 @@ class Spec:
             return None if self.optional else f"{name} must be set"
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if not isinstance(value, self.type) or (isinstance(value, bool) and self.type is not bool):
+        if not _is(value, self.type):
             return f"{name} must be {self.type.__name__}, not {type(value).__name__}"
         if self.type is list and not all(isinstance(x, str) for x in value):
             return f"{name} must be a list of strings"
@@ -72,6 +72,11 @@ class Spec:
         return None
 
 
+def _is(value: Any, kind: type) -> bool:
+    """Whether `value` is of `kind`, where a bool is no int."""
+    return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+
+
 def _num(x: float) -> str:
     return str(int(x)) if x == int(x) else str(x)
 
@@ -83,7 +88,7 @@ def option(default: T, type_: type | None = None, *, choices: tuple[str, ...] = 
            max: float | None = None, env: str | None = None, flag_min: float | None = None) -> T:
     """A dataclass field with its Spec (the type is the default's unless given)."""
     spec = Spec(type_ or type(default), choices, min, max, optional=default is None, env=env, flag_min=flag_min)
-    return field(default=default, metadata={"spec": spec})  # type: ignore[no-any-return]
+    return field(default=default, metadata={"spec": spec})
 
 
 def spec_of(cls: type, name: str) -> Spec:
@@ -213,7 +218,7 @@ def _from_mapping(cls: type[T], data: dict[str, Any], where: str) -> T:
         spec: Spec = names[key].metadata["spec"]
         if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if not isinstance(value, spec.type) or (isinstance(value, bool) and spec.type is not bool):
+        if not _is(value, spec.type):
             raise ConfigError(f"{where}: '{key}' must be {spec.type.__name__}, not {type(value).__name__}")
         kwargs[key] = value
     try:

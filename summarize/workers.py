@@ -14,6 +14,7 @@ process of its own, so that only the task that kills its process again fails (`W
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
@@ -106,13 +107,13 @@ class _Task:
         self.workers, self.fn, self.args = workers, fn, args
         self.generation = -1
         self.isolated = False
-        self.future: Future = Future()
+        self.future: Future[Any] = Future()
         workers._start(self)
 
     def done(self) -> bool:
         return self.future.done()
 
-    def result(self):
+    def result(self) -> Any:
         while True:
             try:
                 return self.future.result()
@@ -133,7 +134,7 @@ class Workers:
         self._live: set[_Task] = set()  # started, and not yet come back (or come back broken)
         self._worked = False  # a task came back from a worker process: processes work here
         self.generation = 0
-        self.mode = "thread"
+        self.mode: Literal["processes", "thread"] = "thread"
         self.executor: Executor = ThreadPoolExecutor(1)
         if processes:
             try:
@@ -159,9 +160,9 @@ class Workers:
                 task.future = Future()
                 task.future.set_exception(e)
             self._live.add(task)
-            task.future.add_done_callback(lambda f, t=task: self._came_back(t, f))
+            task.future.add_done_callback(functools.partial(self._came_back, task))
 
-    def _came_back(self, task: _Task, future: Future) -> None:
+    def _came_back(self, task: _Task, future: Future[Any]) -> None:
         if future.cancelled() or isinstance(future.exception(), BrokenProcessPool):
             return  # stays live: _broken restarts it
         with self._lock:
@@ -209,5 +210,6 @@ class Workers:
     def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
         self.close()

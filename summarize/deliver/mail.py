@@ -120,6 +120,7 @@ def send_message(msg: EmailMessage, settings: SmtpSettings) -> None:
     """Send one message; Transient or Permanent on failure, with no secret in the text."""
     where = f"{settings.host}:{settings.port}"
     try:
+        client: smtplib.SMTP
         if settings.security == "ssl":
             client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
                                       context=ssl.create_default_context())

@@ -41,9 +41,12 @@ class Item:
             t = self.data["totals"]
             return f"Korean news briefs {self.data['date']}: {t['written']} new"
         title = self.data["title"]
+        subject: str
         if not title.get("ko"):  # no headline on the page
-            return title["en"] or self.data["source"]["path"]
-        return f"{title['en'] or title['ko']} ({title['ko']})" if title["en"] else title["ko"]
+            subject = title["en"] or self.data["source"]["path"]
+        else:
+            subject = f"{title['en'] or title['ko']} ({title['ko']})" if title["en"] else title["ko"]
+        return subject
 
 
 def items_to_send(out_dir: Path, each: bool) -> list[Item]:

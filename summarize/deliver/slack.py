@@ -97,7 +97,7 @@ def brief_blocks(data: dict) -> list[dict]:
         blocks.append({"type": "divider"})
         fields = [{"type": "mrkdwn", "text": f"*{escape(f['text'])}*\n{escape(f['en'])}"} for f in figures]
         for i in range(0, len(fields), LIMITS["fields"]):
-            block = {"type": "section", "fields": fields[i:i + LIMITS["fields"]]}
+            block: dict[str, Any] = {"type": "section", "fields": fields[i:i + LIMITS["fields"]]}
             if i == 0:
                 block["text"] = {"type": "mrkdwn", "text": "*Key figures*"}
             blocks.append(block)
@@ -203,7 +203,7 @@ def post(target: SlackTarget, payload: dict, thread_ts: str | None = None) -> st
         if not answer.get("ok"):
             raise Permanent(f"Slack refused the message: {answer.get('error', status)}")
         return answer.get("ts")
-    status, headers, text = _request(target.webhook, payload, {}, target.timeout)
+    status, headers, text = _request(target.webhook or "", payload, {}, target.timeout)
     if status == 429:
         raise Transient("Slack rate limit (429)", _retry_after(headers))
     if status >= 500:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Token(NamedTuple):
@@ -23,7 +23,7 @@ class Token(NamedTuple):
 
 
 @functools.lru_cache(maxsize=1)
-def kiwi():
+def kiwi() -> Any:  # kiwipiepy's Kiwi (the package has no type information)
     from kiwipiepy import Kiwi
 
     with warnings.catch_warnings():  # "behavior of num_workers=0 is changed since v0.21.0": the new one is wanted

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import Rejected
-from ..records import Article, Line, Meta, Source
+from ..records import Article, Line, LineClass, Meta, Source
 from ._text import HANGUL, LETTER, hangul_ratio
 
 __all__ = ["clean", "strip_dateline", "KINDS", "LINE_RULES"]
@@ -364,9 +364,9 @@ def _carries_facts(s: str) -> bool:
 
 @dataclass(frozen=True)
 class LineRule:
-    kind: str
+    kind: LineClass
     rule: str  # in words, as `summarize explain` shows it
-    test: Callable[[str], bool]
+    test: Callable[[str], object]  # truthy: the line is of this kind
 
 
 def _caption_line(s: str) -> bool:
@@ -465,7 +465,7 @@ LINE_RULES: list[LineRule] = [
 ]
 
 # What the markup says of a line that the extractor did not keep as main content.
-ZONE_KINDS = {"nav": "menu", "related": "related", "comment": "comment", "ad": "ad", "share": "widget",
+ZONE_KINDS: dict[str, LineClass] = {"nav": "menu", "related": "related", "comment": "comment", "ad": "ad", "share": "widget",
               "footer": "footer", "caption": "caption", "byline": "byline", "date": "date"}
 
 
@@ -477,7 +477,7 @@ def _related_head(s: str) -> bool:
 LONG_LINE = 600  # furniture is short: a longer line is content, and the rules need not read it
 
 
-def line_kind(s: str) -> tuple[str, str] | None:
+def line_kind(s: str) -> tuple[LineClass, str] | None:
     """(kind, rule) of a line that is page furniture by what it is, or None for a line that may be content."""
     if len(s) > LONG_LINE:
         return None
@@ -643,7 +643,7 @@ def _headline_like(s: str) -> bool:
 def _lead_like(s: str, relaxed: bool = False) -> bool:
     """A line that opens the article: a dateline, a sentence, or a long stretch of text. `relaxed`: the page
     drops its full stops (some archives and exports do), so a declarative end is a sentence's."""
-    if DATELINE.match(s) and (DATELINE.match(s).group("b") or DATELINE.match(s).group("names")):
+    if (m := DATELINE.match(s)) and (m.group("b") or m.group("names")):
         return True
     if PLACE_REPORTER.match(s) and "=" in s[:20]:
         return True
@@ -667,9 +667,9 @@ class _L:
     zone: str  # what the markup says of its block (Source.zones, without the main-content mark)
     main: bool = False  # the article extractor kept it as main content
     lead: bool = False  # reads like article text (a sentence, a dateline, a long stretch)
-    kind: str | None = None
+    kind: LineClass | None = None
     rule: str = ""
-    spoken: tuple[str, str] | None = None  # a sound-bite's (speaker, title)
+    spoken: tuple[str | None, str | None] | None = None  # a sound-bite's (speaker, title)
     cut: tuple[str, str] | None = None  # a sound-bite's brackets around its words
 
 
@@ -760,7 +760,7 @@ def clean(source: Source, min_hangul: float = 0.3) -> Article:
     )
 
 
-def _wide_rows(text: str) -> dict[int, tuple[str, str]]:
+def _wide_rows(text: str) -> dict[int, tuple[LineClass, str]]:
     """Lines laid out as cells far apart (`미디어 > 지역언론          제1287호 2004년 6월 23일`, `소개  입학  교육`):
     page furniture when every cell is furniture, or when they are three or more short words."""
     out = {}
@@ -769,15 +769,16 @@ def _wide_rows(text: str) -> dict[int, tuple[str, str]]:
         cells = [c.strip() for c in re.split(r"\s{2,}|\t", line) if c.strip()]
         if len(cells) < 2 or len(line) > 200:
             continue
-        kinds = [line_kind(c) or _date_cell(c) for c in cells]
-        if all(kinds):
+        found = [line_kind(c) or _date_cell(c) for c in cells]
+        kinds = [k for k in found if k]
+        if len(kinds) == len(found):
             out[no] = (kinds[0][0], f"a row of page furniture ({', '.join(sorted({k[0] for k in kinds}))})")
         elif len(cells) >= 3 and all(len(c) <= 8 and not re.search(r"\d|[.!?]$", c) for c in cells):
             out[no] = ("menu", "a row of short links spaced apart")
     return out
 
 
-def _date_cell(c: str) -> tuple[str, str] | None:
+def _date_cell(c: str) -> tuple[LineClass, str] | None:
     """A cell that only dates the page: `제1287호 2004년 6월 23일`, `2004.6.23`."""
     if len(c) <= 30 and DATE_IN_LINE.search(c) and not SENTENCE_END.search(c):
         return "date", "a date"
@@ -815,7 +816,7 @@ def _no_body(lines: list[_L], min_hangul: float) -> Rejected:
                     classified)
 
 
-def _label_rest(lines: list[_L], a: int, b: int, kind: str, rule: str) -> None:
+def _label_rest(lines: list[_L], a: int, b: int, kind: LineClass, rule: str) -> None:
     for x in lines[a:b]:
         if x.kind is None:
             x.kind, x.rule = kind, rule
@@ -1118,9 +1119,11 @@ def _paragraphs(body: list[_L], meta: _Meta) -> tuple[list[str], list[Line], lis
             cuts.append(Line(first.no, par[:len(par) - len(stripped)].strip(), "dateline", "the dateline before the lead"))
             meta.dateline(o, a)
             par = stripped
-        for pattern, kind, rule in ((PHOTO_CREDIT, "credit", "a photo credit inside the text"),
-                                    (PHOTO_INLINE, "credit", "a pointer to a photo inside the text"),
-                                    (TRAILING_SIGNATURE, "byline", "the reporter's signature after the text")):
+        in_text: tuple[tuple[re.Pattern[str], LineClass, str], ...] = (
+            (PHOTO_CREDIT, "credit", "a photo credit inside the text"),
+            (PHOTO_INLINE, "credit", "a pointer to a photo inside the text"),
+            (TRAILING_SIGNATURE, "byline", "the reporter's signature after the text"))
+        for pattern, kind, rule in in_text:
             for m in list(pattern.finditer(par)):
                 cuts.append(Line(_line_of(block, m.group()), m.group().strip(), kind, rule))
                 if kind == "byline":

@@ -20,7 +20,9 @@ number tokens an English sentence holds (`english_tokens`, digits and words alik
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
 from ..records import Figure
 
@@ -971,7 +973,7 @@ def _unit_decide(text: str, s: int, ue: int, surface: str, value: Decimal, domai
             return "runs", "{n} runs", "count"
         return ukey, tmpl, kind
     if key == "회":
-        m = re.match(r"(?P<half>초|말)?", after)
+        m = cast("re.Match[str]", re.match(r"(?P<half>초|말)?", after))  # an empty match at least
         if m.group("half"):
             half = "top" if m.group("half") == "초" else "bottom"
             return "inning", f"the {half} of the {{o}} inning", "ordinal"
@@ -1013,7 +1015,7 @@ def _unit_decide(text: str, s: int, ue: int, surface: str, value: Decimal, domai
 def _qualifier_after(text: str, pos: int) -> tuple[str | None, int]:
     """The qualifier written after a figure (이상, 미만, 3000이 넘는 …) and where it ends."""
     rest = text[pos:]
-    m = re.match(r"\s?", rest)
+    m = cast("re.Match[str]", re.match(r"\s?", rest))  # an empty match at least
     off = m.end()
     for pat, q in _SUFQ_RES:
         mm = pat.match(rest, off)
@@ -1035,7 +1037,7 @@ _LEAD = re.compile(rf"(?:(?P<pre>{_PREQ})\s?)?(?:(?P<sym>[<>]=?|[≤≥])\s?)?$"
 
 def _amount_fig(text: str, m: re.Match, domain: str | None) -> dict | None:
     run, unit = m.group("n"), m.group("u")
-    lead = _LEAD.search(text, max(0, m.start() - 6), m.start())
+    lead = cast("re.Match[str]", _LEAD.search(text, max(0, m.start() - 6), m.start()))  # every part optional
     cut = _run_cut(run)
     if cut is not None:
         return {"recut": m.start("n") + cut}
@@ -1099,13 +1101,13 @@ def _amount_fig(text: str, m: re.Match, domain: str | None) -> dict | None:
     if m.group("cur"):
         ukey, tmpl, kind = "USD", "${n}", "money"
     elif not unit:
-        lead = re.search(r"(승점|규모|진도)\s?$", text[:s])
-        if lead and lead.group(1) == "승점":
+        cue = re.search(r"(승점|규모|진도)\s?$", text[:s])
+        if cue and cue.group(1) == "승점":
             ukey, tmpl, kind = "points", "{n} points", "count"  # 승점 3: 3 points in a league table
-        elif lead and re.search(r"지진|여진|강진", text):
-            ukey, tmpl, kind = ("magnitude", "magnitude {n}", "measure") if lead.group(1) == "규모" else \
+        elif cue and re.search(r"지진|여진|강진", text):
+            ukey, tmpl, kind = ("magnitude", "magnitude {n}", "measure") if cue.group(1) == "규모" else \
                 ("intensity", "intensity {n}", "measure")
-    if unit:
+    if unit and spec is not None:  # a unit kept is one _unit_decide read
         ukey, tmpl, kind = spec
         if ukey == "inning" and text[end:end + 1] in ("초", "말"):
             end += 1  # 9회말: the bottom of the 9th
@@ -1153,6 +1155,7 @@ def _finish(text, s, end, value: Decimal, ukey, tmpl, kind, qualifier, n_en=None
     elif qualifier:
         en = f"{qualifier} {en}"
     plain = _plain(value)
+    required: list[tuple[str, ...]]
     if value < 0:
         required = [(canon(value), canon(-value))]
         tokens = [canon(value), canon(-value)]
@@ -1210,8 +1213,8 @@ _RANGE_UNITS = {"개월": ("{n} months", "months"), "시간": ("{n} hours", "hou
 
 
 def _range_fig(text: str, m: re.Match, domain: str | None, between: bool = False) -> dict | None:
-    g = m.groupdict()
-    b_run = g.get("b") or g.get("c")
+    g: dict[str, Any] = m.groupdict()
+    b_run: str = cast(str, g.get("b") or g.get("c"))
     a_run = g["a"]
     if _run_cut(a_run) is not None or _run_cut(b_run) is not None:
         return None
@@ -1221,9 +1224,9 @@ def _range_fig(text: str, m: re.Match, domain: str | None, between: bool = False
     u2_end = m.end("u2") if g.get("u2") else (m.end("u3") if g.get("u3") else None)
     if u1 and not _unit_ok(text, m.end("u1"), u1):
         return None
-    if u2 and u2.replace(" ", "") in _UNIT_KEY and not _unit_ok(text, u2_end, u2):
+    if u2 and u2.replace(" ", "") in _UNIT_KEY and not _unit_ok(text, cast(int, u2_end), u2):
         u2 = None
-    unit = u2 or u1
+    unit: Any = u2 or u1
     s = m.start("a")
     e = u2_end if u2 else m.end("b" if g.get("b") else "c")
     if between:
@@ -1315,7 +1318,7 @@ def _duration_fig(text: str, m: re.Match) -> dict | None:
     elif x == "만":
         en = f"after {en}"
     q, qend = _qualifier_after(text, end)
-    lead = _LEAD.search(text, max(0, m.start() - 6), m.start())
+    lead = cast("re.Match[str]", _LEAD.search(text, max(0, m.start() - 6), m.start()))  # every part optional
     if not q and lead and lead.group("pre"):
         q = PREFIX_QUALIFIERS[lead.group("pre")]
     if q and not qualifier:
@@ -1456,7 +1459,7 @@ def _sino_fig(text: str, m: re.Match) -> dict | None:
 
 
 def _fraction_fig(text: str, m: re.Match) -> dict | None:
-    a = _num_or_sino(m.group("a"))
+    a: Any = _num_or_sino(m.group("a"))
     b = _num_or_sino(m.group("b"))
     if a is None or b is None or a == 0 or a != int(a):
         return None
@@ -1483,6 +1486,16 @@ def _fraction_fig(text: str, m: re.Match) -> dict | None:
 
 def _fig_from(kind: str, text: str, m: re.Match, domain: str | None) -> dict | None:
     g = m.groupdict()
+    # the branches below give these names values of different types, each its own
+    n: Any
+    whole: Any
+    d: Any
+    t: Any
+    spec: Any
+    toks: Any
+    noun: Any
+    a: Any
+    b: Any
     if kind == "phone":
         if re.fullmatch(r"(?:19|20)\d\d-(?:19|20)\d\d", m.group()):
             return None  # 2020-2024: years
@@ -1490,7 +1503,7 @@ def _fig_from(kind: str, text: str, m: re.Match, domain: str | None) -> dict | N
     if kind == "glued":
         if re.match(r"[A-Za-z]", text[m.start() - 1]):
             return _block(m.start(), m.end())  # KBS2, G20, A4: a name
-        before = re.search(r"(\d?)([가-힣]+)$", text[:m.start()])
+        before = cast("re.Match[str]", re.search(r"(\d?)([가-힣]+)$", text[:m.start()]))  # the glue pattern's
         word = before.group(2)
         if before.group(1) or _GLUE_OK.search(word) or any(word.endswith(p) for p in ("은", "는", "을", "를", "의", "에", "과", "와")):
             return None
@@ -1924,10 +1937,11 @@ def extract_figures(text: str, sentence: int = 0, domain: str | None = None) -> 
                 continue
             fig = _fig_from(kind, text, m, domain)
             while fig is not None and "recut" in fig:  # a run that is two numbers: read the first alone
-                m = pat.match(text, m.start(), fig["recut"])
-                fig = _fig_from(kind, text, m, domain) if m is not None and m.end() > m.start() else None
-                if m is not None and m.end() > m.start():
-                    nxt = m.end()
+                recut = pat.match(text, m.start(), fig["recut"])
+                fig = _fig_from(kind, text, recut, domain) if recut is not None and recut.end() > recut.start() else None
+                if recut is not None and recut.end() > recut.start():
+                    nxt = recut.end()
+                    m = recut
             if fig and fig["text"].strip():
                 # the match may hold a prefix qualifier before the figure proper
                 cands.append(_Cand(min(m.start(), fig["start"]), max(m.end(), fig["end"]), fig, prio))
@@ -2073,13 +2087,13 @@ def _have(tokens) -> set[str]:
     return have
 
 
-def missing_figures(figures: list[Figure], en: str, tokens: list[str] | None = None) -> list[Figure]:
+def missing_figures(figures: Sequence[Figure], en: str, tokens: list[str] | None = None) -> list[Figure]:
     """The figures an English rendering lost."""
     have = _have(english_tokens(en) if tokens is None else tokens)
     return [f for f in figures if any(not (set(alts) & have) for alts in f.required)]
 
 
-def check_english(ko: str, figures: list[Figure], en: str) -> tuple[list[Figure], list[str]]:
+def check_english(ko: str, figures: Sequence[Figure], en: str) -> tuple[list[Figure], list[str]]:
     """Which figures the English lost, and which English numbers the Korean does not hold (as the
     English writes them: `$19 billion`, not 19000000000)."""
     numbers = english_numbers(en)
@@ -2099,7 +2113,7 @@ def check_english(ko: str, figures: list[Figure], en: str) -> tuple[list[Figure]
     return missing, list(extra.values())
 
 
-def prerender(ko: str, figures: list[Figure]) -> str:
+def prerender(ko: str, figures: Sequence[Figure]) -> str:
     """The Korean sentence with each figure's number pre-rendered for the model.
 
     `26만㎡` -> `260,000㎡`, `2조원` -> `2 trillion원`, `'14년` -> `2014년`, `두 명` -> `2 명`.

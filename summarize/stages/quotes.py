@@ -202,7 +202,7 @@ class _People:
         qual = "".join(words[:-1]) + words[-1][:len(words[-1]) - len(head)]
         cands = [p for p in self.people.values() if p.title and _role_of(p.title.split()[-1]) == head]
         if qual:
-            fit = [p for p in cands if _abbreviates(qual, p.title.replace(" ", ""))]
+            fit = [p for p in cands if _abbreviates(qual, (p.title or "").replace(" ", ""))]
             # 싱가포르 외교장관: the 외교장관 named before, titled without the country; 더불어민주당 원내대표
             # is not the 국민의힘 원내대표 named before
             cands = fit or (cands if "".join(words[:-1]) in PLACES else [])

@@ -7,16 +7,17 @@ import hashlib
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 from ..errors import Rejected
-from ..records import Meta, Source
+from ..records import Meta, Source, SourceKind
 from ._text import hangul_ratio
 
 __all__ = ["KINDS", "find_inputs", "read_source", "decode"]
 
 log = logging.getLogger(__name__)
 
-KINDS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+KINDS: dict[str, SourceKind] = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 _KOREAN_CODECS = {"euc_kr": "cp949", "euc-kr": "cp949", "cp949": "cp949", "johab": "johab", "iso2022_kr": "iso2022_kr"}
 
@@ -48,10 +49,10 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         if data.startswith(bom):
             return _strict(data, enc), enc
     if b"\x00" in data[:4096]:
-        enc = _utf16_without_bom(data)
-        if enc is None:
+        wide = _utf16_without_bom(data)
+        if wide is None:
             raise Rejected("binary file (NUL bytes)")
-        return _strict(data, enc), enc
+        return _strict(data, wide), wide
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -163,6 +164,7 @@ def _from_html(html: str, rel: str, encoding: str, digest: str) -> Source:
         raise Rejected("not an HTML page: nothing could be parsed")
     lines = _visible_lines(root)
     head = _head_meta(root)
+    doc: Any  # trafilatura's Document
     try:
         doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=True,
                                           include_images=False, deduplicate=False)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
+from typing import Any
 
-from ..records import Brief, Figure, SentenceScore
+from ..records import Brief, Explained, Figure, Line, Sentence, SentenceScore, Translated
 
 __all__ = ["to_markdown", "to_json", "to_dict", "explain_text", "key_figures", "key_figure_rows", "SCHEMA", "FLAG_TEXT"]
 
@@ -21,16 +23,16 @@ FLAG_TEXT = {
 _SCORE_PARTS = ("total", "position", "headline", "centrality", "length", "figures", "quote", "penalty", "redundancy")
 
 
-def _score(sc: SentenceScore | None) -> dict | None:
+def _score(sc: SentenceScore | None) -> dict[str, Any] | None:
     """A summary sentence's score and its parts (rounded), and the order in which it was chosen."""
     if sc is None:
         return None
-    out = {k: round(getattr(sc, k), 4) + 0.0 for k in _SCORE_PARTS}  # + 0.0: no -0.0
+    out: dict[str, Any] = {k: round(getattr(sc, k), 4) + 0.0 for k in _SCORE_PARTS}  # + 0.0: no -0.0
     out["rank"] = sc.rank
     return out
 
 
-def to_dict(b: Brief) -> dict:
+def to_dict(b: Brief) -> dict[str, Any]:
     by_id = {s.id: s for s in b.sentences}
     scores = {sc.id: sc for sc in b.scores}
     key = {id(f) for f in key_figures(b.figures)}
@@ -81,7 +83,7 @@ def _context(sentence: str, f: Figure, width: int = 18) -> str:
     return ("…" if a else "") + sentence[a:b].strip() + ("…" if b < len(sentence) else "")
 
 
-def _mark(t, speaker=None) -> str | None:
+def _mark(t: Translated, speaker: Translated | None = None) -> str | None:
     """The one mark an item carries: its notes, each flagged one saying which flag it is (a quote's
     mark holds its speaker's too)."""
     notes = list(t.notes)
@@ -98,10 +100,11 @@ def _mark(t, speaker=None) -> str | None:
 _NOT_KEY = {"ordinal", "date", "time"}
 
 
-def key_figures(figures) -> list[Figure]:
+def key_figures(figures: Iterable[Figure]) -> list[Figure]:
     """The figures of the Key figures table: amounts, counts, measures, ranks, ranges and scores,
     and anything the guard holds the English to; once per text and sentence."""
-    out, seen = [], set()
+    out: list[Figure] = []
+    seen: set[tuple[str, int]] = set()
     for f in figures:
         if not (f.value is not None and f.kind not in _NOT_KEY or f.kind in ("range", "score", "rank") or f.required):
             continue
@@ -112,7 +115,7 @@ def key_figures(figures) -> list[Figure]:
     return out
 
 
-def key_figure_rows(figures, sentences) -> list[tuple[str, str, str]]:
+def key_figure_rows(figures: Iterable[Figure], sentences: Iterable[Sentence]) -> list[tuple[str, str, str]]:
     """(Korean, English, context) of each row of the Key figures table."""
     by_id = {s.id: s for s in sentences}
     return [(f.text, f.en, _context(by_id[f.sentence].ko, f) if f.sentence in by_id else "") for f in key_figures(figures)]
@@ -122,8 +125,8 @@ def to_markdown(b: Brief) -> str:
     meta = b.article.meta
     if b.article.title:
         lines = [f"# {b.title.en or b.title.ko}", "", f"**{b.title.ko}**", ""]
-        if _mark(b.title):
-            lines += [_mark(b.title), ""]
+        if mark := _mark(b.title):
+            lines += [mark, ""]
     else:
         lines = [f"# {b.title.en or '(no headline)'}", "", "_The page has no headline: the first summary sentence stands in._", ""]
     published = meta.published.replace("T", " ")[:16] if meta.published else None
@@ -173,8 +176,8 @@ def to_markdown(b: Brief) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 
-def explain_text(ex, width: int | None = 100, only: tuple[str, ...] = ()) -> str:
-    """How cleaning read a page (a pipeline.Explained), line by line: number, class, text, rule.
+def explain_text(ex: Explained, width: int | None = 100, only: tuple[str, ...] = ()) -> str:
+    """How cleaning read a page (an Explained), line by line: number, class, text, rule.
     `width` shortens each line's text to fit (None: whole lines); `only` keeps these classes."""
     out = [f"{ex.path}" + (f"  ({ex.source.kind}, {ex.source.encoding})" if ex.source else "")]
     if ex.article is not None:
@@ -188,7 +191,7 @@ def explain_text(ex, width: int | None = 100, only: tuple[str, ...] = ()) -> str
     else:
         out.append(f"rejected: {ex.reason}")
     out.append("")
-    cuts: dict[int, list] = {}
+    cuts: dict[int, list[Line]] = {}
     for c in ex.cuts:
         cuts.setdefault(c.no, []).append(c)
     text_width = max(20, width - 40) if width else None

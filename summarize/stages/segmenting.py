@@ -46,12 +46,13 @@ def quote_spans(text: str) -> list[tuple[int, int, str]]:
         if ch in straight:
             if ch == "'" and _APOS_YEAR.match(text, i):
                 continue
-            if straight[ch] is None:
+            opened = straight[ch]
+            if opened is None:
                 if ch == "'" and i > 0 and text[i - 1].isalnum() and not text[i + 1:i + 2].isspace():
                     continue  # an apostrophe inside a word
                 straight[ch] = i
             else:
-                spans.append((straight[ch], i + 1, ch))
+                spans.append((opened, i + 1, ch))
                 straight[ch] = None
             continue
         if ch in _PAIRS:
@@ -91,9 +92,9 @@ def _spans(par: str, kiwi_ends: list[int]) -> list[tuple[int, int]]:
     a closing quote, a closing mark, punctuation) joins it. Linear in the paragraph's length."""
     protected = _protected(par)
     starts = [s for s, _ in protected]
-    cuts = {e for e in kiwi_ends if 0 < e < len(par)}
-    cuts |= {m.start() for m in _MISSED_END.finditer(par)}
-    cuts = sorted(c for c in cuts if not _inside(protected, starts, c))
+    found = {e for e in kiwi_ends if 0 < e < len(par)}
+    found |= {m.start() for m in _MISSED_END.finditer(par)}
+    cuts = sorted(c for c in found if not _inside(protected, starts, c))
     out: list[tuple[int, int]] = []
     start = 0
     for c in cuts + [len(par)]:

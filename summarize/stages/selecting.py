@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..records import Sentence, SentenceScore
 from ._kiwi import Token, tokenize
@@ -78,7 +79,7 @@ def content_words(tokens: Sequence[Token]) -> dict[str, int]:
     stems) with their counts, without the light words every story has: 금리, 동결, 오르다, samsung."""
     out: dict[str, int] = {}
     for form, tag, _, _ in tokens:
-        add = _CLASS.get(tag, _NOT_CONTENT)
+        add: Any = _CLASS.get(tag, _NOT_CONTENT)
         if add is not _NOT_CONTENT and form not in _LIGHT:
             key = form.lower() if add is None else form + add
             out[key] = out.get(key, 0) + 1
@@ -138,7 +139,7 @@ def analyse(
     words = [content_words(t) for t in toks]
     sizes = [sum(w.values()) for w in words]
     marks = [flags(s.ko, t, n) for s, t, n in zip(sentences, toks, sizes, strict=True)]
-    seen: set = set()
+    seen: set[frozenset[tuple[str, int]]] = set()
     for i, w in enumerate(words):  # a line the page repeats (a caption, a pull quote): the same content words
         key = frozenset(w.items())
         if w and key in seen:

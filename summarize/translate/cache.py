@@ -13,7 +13,7 @@ from ..records import ModelInfo
 
 __all__ = ["TranslationCache"]
 
-_KEY_BASES: dict[int, tuple] = {}  # id(ModelInfo) -> (that ModelInfo, sha256 of the model part of a key)
+_KEY_BASES: dict[int, tuple[ModelInfo, hashlib._Hash]] = {}  # id(ModelInfo) -> (that ModelInfo, sha256 of the model part of a key)
 
 
 class TranslationCache:

@@ -18,25 +18,26 @@ from pathlib import Path
 
 from ..errors import BackendUnavailable, ModelUnavailable
 from ..host import default_threads, folder_fingerprint, safe_name
+from ..options import BriefOptions
 from ..records import ModelInfo
-from .base import ModelSpec, Translator, model_id
+from .base import Device, ModelSpec, Translator, model_id
 from .batching import batch_limits
 from .hf import load_tokenizer, quiet_transformers, torch_and_transformers
 from .hub import ct2_ready, fetch, hf_cache, read_config
 from .marian_spm import MarianSpm
-from .tokenizers import NLLB_SOURCE, NLLB_TARGET, Encodings, SubwordTokenizer
+from .tokenizers import NLLB_SOURCE, NLLB_TARGET, Encodings, PieceTokenizer, SubwordTokenizer
 
 __all__ = ["CT2Translator", "ReadyTokenizer", "convert", "ct2_dir", "ct2_root", "ct2_target", "weight_type"]
 
 log = logging.getLogger(__name__)
 
 
-def ct2_root(options) -> Path:
+def ct2_root(options: BriefOptions) -> Path:
     """Converted models live beside the HF cache: $HF_HOME/summarize-ct2 (or beside --cache-dir)."""
     return hf_cache(options).parent / "summarize-ct2"
 
 
-def ct2_dir(spec: ModelSpec, folder: Path, revision: str | None, options, quantization: str | None = None) -> Path:
+def ct2_dir(spec: ModelSpec, folder: Path, revision: str | None, options: BriefOptions, quantization: str | None = None) -> Path:
     """Where the conversion of this model id, revision and weight type is cached."""
     if revision is None:  # a local folder: its files are its revision
         revision = "local-" + folder_fingerprint(folder)[:16]
@@ -44,7 +45,7 @@ def ct2_dir(spec: ModelSpec, folder: Path, revision: str | None, options, quanti
     return ct2_root(options) / safe / revision / (quantization or "float32")
 
 
-def convert(spec: ModelSpec, options, force: bool = False, quantization: str | None = None) -> tuple[Path, bool]:
+def convert(spec: ModelSpec, options: BriefOptions, force: bool = False, quantization: str | None = None) -> tuple[Path, bool]:
     """The CTranslate2 conversion of the model: (folder, whether it was converted now).
 
     Converted once per model id, revision and weight type (int8 weights for an int8 run on the
@@ -85,14 +86,14 @@ def _ctranslate2():
     return ctranslate2
 
 
-def ct2_target(options, ready: bool = False) -> tuple[str, str]:
+def ct2_target(options: BriefOptions, ready: bool = False) -> tuple[Device, str]:
     """The device and compute type a CTranslate2 run would use here. Where this CTranslate2 build cannot use
     a GPU that torch can, a model that transformers could run goes there instead (BackendUnavailable); a
     ready CTranslate2 model (`ready`), which only CTranslate2 runs, takes the CPU."""
     ctranslate2 = _ctranslate2()
-    device = options.device
-    if device == "auto":
-        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    device: Device = ("cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu") if options.device == "auto" \
+        else options.device
+    if options.device == "auto":
         if device == "cpu" and not ready and Path("/dev/nvidia0").exists() and torch_and_transformers()[0].cuda.is_available():
             raise BackendUnavailable("this CTranslate2 build cannot use the GPU that torch sees")
     compute_type = options.compute_type
@@ -168,7 +169,7 @@ class CT2Translator(Translator):
 
     backend = "ct2"
 
-    def __init__(self, tokenizer: SubwordTokenizer, translator, spec: ModelSpec, options, device: str,
+    def __init__(self, tokenizer: PieceTokenizer, translator, spec: ModelSpec, options: BriefOptions, device: Device,
                  compute_type: str, revision: str | None, config: dict, threads: int):
         self.tokenizer = tokenizer
         self.translator = translator
@@ -194,13 +195,14 @@ class CT2Translator(Translator):
                               backend=self.backend, compute_type=compute_type)
 
     @classmethod
-    def load(cls, spec: ModelSpec, options) -> CT2Translator:
+    def load(cls, spec: ModelSpec, options: BriefOptions) -> CT2Translator:
         ctranslate2 = _ctranslate2()  # BackendUnavailable where it is missing
         folder, revision = fetch(spec, options)
         config = read_config(folder)
         ready = ct2_ready(folder)
         device, compute_type = ct2_target(options, ready)
         threads = options.threads or default_threads()
+        tok: PieceTokenizer
         if ready:  # loaded as it is, with its own sentencepiece models: neither torch nor transformers
             path, tok = folder, ReadyTokenizer(folder, config)
         else:
@@ -262,7 +264,7 @@ class CT2Translator(Translator):
         return self.tokenizer.texts(self.translate_tokens(texts))
 
 
-def _ct2_translator(ctranslate2, path: Path, device: str, compute_type: str, threads: int):
+def _ct2_translator(ctranslate2, path: Path, device: Device, compute_type: str, threads: int):
     inter, intra = (threads, 1) if device == "cpu" else (1, 0)
     return ctranslate2.Translator(str(path), device=device, compute_type=compute_type,
                                   inter_threads=inter, intra_threads=intra)

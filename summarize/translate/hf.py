@@ -16,8 +16,9 @@ from pathlib import Path
 
 from ..errors import MissingDependency, ModelUnavailable
 from ..host import default_threads
+from ..options import BriefOptions
 from ..records import ModelInfo
-from .base import ModelSpec, Translator, model_id
+from .base import Device, ModelSpec, Translator, model_id
 from .hub import fetch
 from .marian_spm import MarianSpm
 from .static_greedy import StaticGreedy
@@ -71,8 +72,8 @@ class HFTranslator(Translator):
 
     backend = "transformers"
 
-    def __init__(self, tokenizer, model, spec: ModelSpec, options, device: str, revision: str | None, threads: int,
-                 spm: MarianSpm | None = None):
+    def __init__(self, tokenizer, model, spec: ModelSpec, options: BriefOptions, device: Device, revision: str | None,
+                 threads: int, spm: MarianSpm | None = None):
         self.tokenizer = tokenizer
         self.model = model
         self.spec = spec
@@ -101,14 +102,12 @@ class HFTranslator(Translator):
             self.encodings = Encodings(lambda texts: tokenizer(texts, add_special_tokens=True)["input_ids"])
 
     @classmethod
-    def load(cls, spec: ModelSpec, options) -> HFTranslator:
+    def load(cls, spec: ModelSpec, options: BriefOptions) -> HFTranslator:
         folder, revision = fetch(spec, options, backend="transformers")  # NeedsCT2 for a ready CTranslate2 model
         torch, transformers = torch_and_transformers()
         from transformers import AutoModelForSeq2SeqLM
 
-        device = options.device
-        if device == "auto":
-            device = "cuda" if torch.cuda.is_available() else "cpu"
+        device: Device = ("cuda" if torch.cuda.is_available() else "cpu") if options.device == "auto" else options.device
         if device == "cuda" and not torch.cuda.is_available():
             raise ModelUnavailable("--device cuda was asked for, but torch sees no CUDA device")
         threads = options.threads or default_threads()

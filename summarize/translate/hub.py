@@ -8,7 +8,7 @@ import json
 import os
 import socket
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 from ..errors import ModelUnavailable, NeedsCT2
@@ -95,10 +95,10 @@ def _snapshot(spec: ModelSpec, options: BriefOptions, local_only: bool, progress
     from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
 
     (enable_progress_bars if progress else disable_progress_bars)()
-    kwargs = dict(revision=options.revision, cache_dir=str(hf_cache(options)), local_files_only=local_only)
+    kwargs: dict[str, Any] = dict(revision=options.revision, cache_dir=str(hf_cache(options)), local_files_only=local_only)
     # the small files first (subfolders left out: quickmt keeps the training checkpoint in one); they say
     # whether this is a transformers model or a ready CTranslate2 one, and so which weights to fetch
-    folder = Path(snapshot_download(spec.id, allow_patterns=MODEL_FILES, ignore_patterns=["*/*"], **kwargs))
+    folder = Path(cast(str, snapshot_download(spec.id, allow_patterns=MODEL_FILES, ignore_patterns=["*/*"], **kwargs)))
     weights = _weights(folder)
     if backend == "transformers" and weights == ["model.bin"]:
         raise ct2_only(spec)

@@ -83,7 +83,7 @@ class MarianSpm(SubwordTokenizer):
     def texts_of_ids(self, rows: list[list[int]]) -> list[str]:
         """The text of each row of model output ids (special and unknown ids skipped), decoded together."""
         by_id, n = self.by_id, len(self.by_id)
-        return self._decode([[by_id[i] for i in row if i < n and by_id[i] is not None] for row in rows])
+        return self._decode([[p for i in row if i < n and (p := by_id[i]) is not None] for row in rows])
 
     def _decode(self, pieces: list[list[str]]) -> list[str]:
         sp = self.target if self.separate else self.source

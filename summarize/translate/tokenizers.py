@@ -4,8 +4,9 @@ Hugging Face tokenizer (`SubwordTokenizer`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
-__all__ = ["Encodings", "SubwordTokenizer", "NLLB_SOURCE", "NLLB_TARGET"]
+__all__ = ["Encodings", "PieceTokenizer", "SubwordTokenizer", "NLLB_SOURCE", "NLLB_TARGET"]
 
 NLLB_SOURCE, NLLB_TARGET = "kor_Hang", "eng_Latn"
 
@@ -36,6 +37,16 @@ class Encodings:
         for t in texts:
             self.kept.pop(t, None)
         return out
+
+
+class PieceTokenizer(Protocol):
+    """What the CTranslate2 path needs of a tokenizer: source pieces in, text out, and the unknown pieces."""
+
+    def tokens(self, texts: list[str]) -> list[list[str]]: ...
+
+    def texts(self, token_lists: list[list[str]]) -> list[str]: ...
+
+    def unknown(self, texts: list[str]) -> tuple[int, int]: ...
 
 
 class SubwordTokenizer:
