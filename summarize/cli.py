@@ -20,7 +20,7 @@ import click
 
 from .errors import ConfigError, SummarizeError, UnknownModel
 from .jobs import STEPS, Steps
-from .options import BriefOptions, Spec, load_options, spec_of
+from .options import BriefOptions, EmailOptions, Spec, load_options, spec_of
 from .records import Entry
 from .translate.base import TranslatorFactory
 from .version import __version__
@@ -66,6 +66,9 @@ def _range(name: str) -> click.IntRange | click.FloatRange:
 
 def _env(name: str) -> str | None:
     return _spec(name).env
+
+
+_SMTP_HOST = spec_of(EmailOptions, "host").env or ""
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -208,7 +211,7 @@ def _send_email(out_dir: Path, recipients: list[str], options: BriefOptions, eac
     from .deliver.mail import SmtpSettings, send_email
 
     try:
-        settings = SmtpSettings.load(options.email) if not dry_run or os.environ.get("SUMMARIZE_SMTP_HOST") \
+        settings = SmtpSettings.load(options.email) if not dry_run or os.environ.get(_SMTP_HOST) \
             else SmtpSettings(host="dry-run", sender=options.email.sender or "summarize@localhost")
         return _report(send_email(Path(out_dir), recipients, settings, each, dry_run, resend))
     except ConfigError as e:

@@ -24,11 +24,15 @@ from pathlib import Path
 
 from ..errors import ConfigError, Permanent, Transient
 from ..host import safe_name
-from ..options import SECURITIES, EmailOptions
+from ..options import SECURITIES, EmailOptions, spec_of
 from .once import Item, Logbook, Outcome, deliver, items_to_send
 from .retry import RetryPolicy, with_retries
 
 __all__ = ["SmtpSettings", "to_html", "build_message", "send_message", "write_eml", "send_email"]
+
+# The port of each kind of connection, where none is set
+DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+PASSWORD_VARIABLE = "SUMMARIZE_SMTP_PASSWORD"  # the password comes from here only, never from a file
 
 FONTS = ("-apple-system, 'Segoe UI', 'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', 'Noto Sans CJK KR', "
          "'Nanum Gothic', 'Helvetica Neue', Arial, sans-serif")
@@ -64,19 +68,22 @@ class SmtpSettings:
     def load(cls, config: EmailOptions | None = None, env: Mapping[str, str] = os.environ) -> SmtpSettings:
         """From the config's [email] table, overridden by SUMMARIZE_SMTP_* variables."""
         c = config
-        host = env.get("SUMMARIZE_SMTP_HOST") or (c.host if c else None)
+
+        def var(name: str) -> str | None:  # the [email] key's environment variable, as summarize.options names it
+            return env.get(spec_of(EmailOptions, name).env or "")
+
+        host = var("host") or (c.host if c else None)
         if not host:
             raise ConfigError("no SMTP server: set SUMMARIZE_SMTP_HOST (or host in the config's [email] table)")
-        security = env.get("SUMMARIZE_SMTP_SECURITY") or (c.security if c else "starttls")
+        security = var("security") or (c.security if c else "starttls")
         if security not in SECURITIES:
             raise ConfigError(f"SMTP security must be {', '.join(SECURITIES[:-1])} or {SECURITIES[-1]}, not {security!r}")
-        default_port = {"ssl": 465, "starttls": 587, "none": 25}[security]
-        port = env.get("SUMMARIZE_SMTP_PORT") or (c.port if c and c.port else default_port)
+        port = var("port") or (c.port if c and c.port else DEFAULT_PORTS[security])
         return cls(
             host=host, port=int(port), security=security,
-            user=env.get("SUMMARIZE_SMTP_USER") or (c.user if c else None),
-            password=env.get("SUMMARIZE_SMTP_PASSWORD"),
-            sender=env.get("SUMMARIZE_SMTP_FROM") or (c.sender if c and c.sender else "summarize@localhost"),
+            user=var("user") or (c.user if c else None),
+            password=env.get(PASSWORD_VARIABLE),
+            sender=var("sender") or (c.sender if c and c.sender else "summarize@localhost"),
         )
 
 

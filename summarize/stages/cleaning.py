@@ -169,7 +169,6 @@ RELATED_HEAD = re.compile(
 RELATED_ITEM = re.compile(r"^\s*(?:[▶►▷☞→]\s*)?(?:\[?관련\s?(?:기사|뉴스)\]?\s*[:：]?)|"
                           r"^\s*[▶►▷☞].*(?:기사|뉴스|바로가기|클릭|보기|더보기|다운|구독|영상|포토)|"
                           r"^\s*[◀▶◁▷]?\s*(?:이전|다음)\s?(?:기사|글)\s?[:：]")
-RANKED_ITEM = re.compile(r"^\s*(?:\d{1,2}|[①-⑳])\s*[.)]?\s+\S")
 AD = re.compile(
     r"(?:\bSALE\b|세일|환불\s?(?:보장|가능)|최저가|특가|할인\s?(?:쿠폰|혜택|이벤트|가|중)|\d+\s?%\s?(?:할인|OFF|off)|무료\s?(?:체험|상담|배송|증정)|"
     r"구매\s?(?:하기|바로가기)|주문\s?하기|지금\s?(?:바로\s?)?(?:신청|구매|클릭|확인)|\[광고\]|\(광고\)|<광고>|^광고$|^AD$|"
@@ -350,10 +349,6 @@ def _is_byline(s: str) -> bool:
     m = BYLINE.search(s)
     return bool(m and _person(m.group("names")) and (EMAIL.search(s) or DATE_IN_LINE.search(s) or len(s) < 40 or "|" in s
                                                      or "입력" in s))
-
-
-def _sentence_like(s: str) -> bool:
-    return bool(SENTENCE_END.search(s)) and len(s) >= 12
 
 
 def _carries_facts(s: str) -> bool:

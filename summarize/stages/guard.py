@@ -7,14 +7,12 @@ another stage.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from ..records import Figure, QuoteLine, SummaryLine, Translated
+from ._text import HANGUL
 
-__all__ = ["guard", "flag_count", "FigureCheck", "HANGUL"]
-
-HANGUL = re.compile(r"[가-힣]")
+__all__ = ["guard", "flag_count", "FigureCheck"]
 
 # (Korean, its figures, English) -> (the figures the English lost, the English numbers the Korean does not hold)
 FigureCheck = Callable[[str, Sequence[Figure], str], tuple[list[Figure], list[str]]]

@@ -9,16 +9,9 @@ from typing import Any
 
 from ..records import Brief, Explained, Figure, Line, Sentence, SentenceScore, Translated
 
-__all__ = ["to_markdown", "to_json", "to_dict", "explain_text", "key_figures", "key_figure_rows", "SCHEMA", "FLAG_TEXT"]
+__all__ = ["to_markdown", "to_json", "to_dict", "explain_text", "key_figures", "key_figure_rows", "SCHEMA"]
 
 SCHEMA = 2
-
-FLAG_TEXT = {
-    "figure-restored": "a figure the model dropped or changed was restored from the source",
-    "unverified-number": "the English holds a number that its Korean sentence does not",
-    "untranslated": "the English still holds Korean text",
-}
-
 
 _SCORE_PARTS = ("total", "position", "headline", "centrality", "length", "figures", "quote", "penalty", "redundancy")
 
