@@ -409,3 +409,60 @@ def test_html_email_is_well_formed():
     html_text = to_html("# 제목\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> 인용\n\n<script>x</script>", "제목")
     assert "<table style=" in html_text and "<blockquote style=" in html_text
     assert "<script>" not in html_text  # raw HTML in an article is text, not markup
+
+
+# security (from the environment, or the [email] table), port set where -> the port a message goes to
+DEFAULT_PORTS = [
+    ("ssl", None, None, 465),
+    ("starttls", None, None, 587),
+    ("none", None, None, 25),
+    ("ssl", "2465", None, 2465),  # SUMMARIZE_SMTP_PORT beats the default
+    ("starttls", None, 1587, 1587),  # and so does the config's port
+    ("none", "2525", 1587, 2525),  # the environment beats the config
+]
+
+
+@pytest.mark.parametrize("security,env_port,config_port,port", DEFAULT_PORTS)
+def test_smtp_ports_by_security(security, env_port, config_port, port):
+    from summarize.options import EmailOptions
+
+    env = {"SUMMARIZE_SMTP_HOST": "smtp.example.org", "SUMMARIZE_SMTP_SECURITY": security}
+    if env_port:
+        env["SUMMARIZE_SMTP_PORT"] = env_port
+    config = EmailOptions(port=config_port) if config_port else None
+    assert SmtpSettings.load(config, env).port == port
+    if not env_port:  # the security from the config's table gives the same default
+        table = EmailOptions(host="smtp.example.org", security=security, port=config_port or 0)
+        assert SmtpSettings.load(table, {}).port == port
+
+
+def test_brief_mails_the_recipients_of_the_config(tmp_path, smtp, fake_model):
+    import shutil
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "economy_bok_rate.txt", inbox)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[email]\nto = ["desk@example.org", "editor@example.org"]\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["brief", str(inbox), "--out", str(tmp_path / "o"), "--config", str(cfg)],
+                           obj=wired(fake_model))
+    assert r.exit_code == 0, r.output + r.stderr
+    assert sorted(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts) == ["desk@example.org", "editor@example.org"]
+    r = CliRunner().invoke(main, ["brief", str(inbox), "--out", str(tmp_path / "o"), "--config", str(cfg),
+                                  "--email-to", "night@example.org"], obj=wired(fake_model))
+    assert r.exit_code == 0 and smtp.messages[-1][0] == ["night@example.org"]  # the flag replaces the list
+
+
+# Retry-After (seconds) -> the wait before the second try: as Slack asks, up to the policy's longest wait
+RETRY_AFTER = [("7", 7.0), ("0.5", 0.5), ("90", 30.0), ("soon", 1.0)]  # not a number: the policy's own wait
+
+
+@pytest.mark.parametrize("header,wait", RETRY_AFTER)
+def test_slack_waits_as_long_as_retry_after_says(out, slack, header, wait):
+    slack.script = [(429, {"Retry-After": header}, "rate limited")]
+    slept = []
+    outcomes = send_slack(out, SlackTarget(webhook=__import__("os").environ["SUMMARIZE_SLACK_WEBHOOK"]),
+                          policy=RetryPolicy(attempts=4, first_wait=1.0, max_wait=30.0, max_total=600),
+                          sleep=slept.append)
+    assert [(o.status, o.attempts) for o in outcomes] == [("sent", 2)]
+    assert slept == [wait]

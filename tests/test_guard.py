@@ -6,8 +6,10 @@ import re
 import pytest
 from conftest import SAMPLES, FakeTranslator, default_english
 
-from summarize import BriefOptions, guard, run
+from summarize import BriefOptions, Quote, Translated, guard, run
+from summarize.records import QuoteLine, SummaryLine
 from summarize.stages.figures import check_english, extract_figures, prerender
+from summarize.stages.guard import flag_count
 
 KO = "‘사이버포트’는 부지면적 26만㎡, 총 10만㎡ 규모의 단지로 '14년 설립됐다."
 FIGS = extract_figures(KO)
@@ -122,3 +124,60 @@ def test_notes_write_numbers_as_the_english_does():
     t = guard(ko, extract_figures(ko), "Exports were $19 billion, after $7.5 billion in 2023.")
     assert t.flags == ("unverified-number",)
     assert t.notes == ("unverified-number: $7.5 billion and 2023 are not in the source",)
+
+
+def t(flagged: bool) -> Translated:
+    return Translated("가", "a", ("figure-restored",) if flagged else ())
+
+
+# (headline flagged, each summary sentence flagged, each quote's (English, speaker) flagged) -> the box's line
+FLAG_COUNTS = [
+    (True, [False, False], [], "the headline is flagged: see the ⚠️ marks below"),
+    (True, [True, False], [], "the headline and 1 of 2 summary sentences are flagged: see the ⚠️ marks below"),
+    (True, [False], [(False, True)], "the headline and 1 of 1 quote are flagged: see the ⚠️ marks below"),
+    (False, [True], [(False, False), (True, False)],
+     "1 of 1 summary sentence and 1 of 2 quotes are flagged: see the ⚠️ marks below"),
+    (False, [False], [(False, False)], None),
+]
+
+
+@pytest.mark.parametrize("title,summary,quotes,line", FLAG_COUNTS)
+def test_the_box_counts_every_flagged_item_the_headline_too(title, summary, quotes, line):
+    q = Quote("말", "홍길동", 0, 0, 1)
+    assert flag_count(t(title), [SummaryLine(i, t(f)) for i, f in enumerate(summary)],
+                      [QuoteLine(q, t(a), t(b)) for a, b in quotes]) == line
+
+
+def headline_only_wrong(ko: str) -> str:
+    """A model that loses the figures of the headline of economy_bok_rate.txt, and only there."""
+    return "The Bank of Korea holds its rate" if "동결…" in ko else default_english(ko)
+
+
+def test_a_run_puts_a_flagged_headline_in_the_box(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "a.txt").write_bytes((SAMPLES / "economy_bok_rate.txt").read_bytes())
+    fake = FakeTranslator(fn=headline_only_wrong)
+    run(inbox, tmp_path / "out", BriefOptions(), translator_factory=lambda s, o: fake)
+    data = json.loads((tmp_path / "out" / "a.json").read_text(encoding="utf-8"))
+    assert data["title"]["flags"] == ["figure-restored"]
+    assert data["warnings"][0].startswith("the headline")  # counted, though nothing else is flagged
+    assert "> - the headline" in (tmp_path / "out" / "a.md").read_text(encoding="utf-8")
+
+
+# model -> the caveat every one of its briefs carries (None: none)
+LICENCES = [("nllb-600m", "model licence: CC-BY-NC 4.0: non-commercial use only"),
+            ("facebook/nllb-200-3.3B", "model licence: CC-BY-NC 4.0: non-commercial use only"),
+            ("opus-mt", None), ("fake/model", None)]
+
+
+@pytest.mark.parametrize("model,caveat", LICENCES)
+def test_a_licence_caveat_is_in_every_brief(tmp_path, model, caveat):
+    report = run(SAMPLES, tmp_path / "out", BriefOptions(model=model), translator_factory=lambda s, o: FakeTranslator())
+    assert report.entries and report.ok
+    for entry in report.entries:
+        data = json.loads((tmp_path / "out" / entry.outputs["json"]).read_text(encoding="utf-8"))
+        md = (tmp_path / "out" / entry.outputs["md"]).read_text(encoding="utf-8")
+        licences = [w for w in data["warnings"] if w.startswith("model licence")]
+        assert licences == ([caveat] if caveat else [])
+        assert (f"> - {caveat}" in md) if caveat else ("model licence" not in md)

@@ -126,3 +126,31 @@ def test_cache_keys_keep_their_format():
         assert TranslationCache.key(info, text) == hashlib.sha256(blob.encode("utf-8")).hexdigest()
     other = ModelInfo(id="m/y", revision="abc", settings={}, backend="ct2", compute_type="int8")
     assert TranslationCache.key(other, "가") != TranslationCache.key(info, "가")
+
+
+def test_a_batch_the_model_fails_on_is_translated_article_by_article(tmp_path):
+    """One article the model chokes on fails alone: the chunk it shared with the others is translated again,
+    article by article."""
+    from conftest import SAMPLES
+
+    from summarize import BriefOptions, run
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    article = (SAMPLES / "economy_bok_rate.txt").read_text(encoding="utf-8")
+    for i in range(3):
+        (inbox / f"e{i}.txt").write_text(article.replace("동결…", "동결(독)…") if i == 1 else article, encoding="utf-8")
+
+    def choke(ko: str) -> str:
+        if "(독)" in ko:
+            raise RuntimeError("the model choked")
+        return ko
+
+    fake = FakeTranslator(fn=choke)
+    # a batch larger than the three articles: they are translated together, in one chunk
+    report = run(inbox, tmp_path / "out", BriefOptions(workers=0, batch_size=512), translator_factory=lambda s, o: fake)
+    status = {e.path: (e.status, e.reason) for e in report.entries}
+    assert status.pop("e1.txt") == ("failed", "translation failed: RuntimeError: the model choked")
+    assert status == {"e0.txt": ("written", None), "e2.txt": ("written", None)}
+    together = next(c for c in fake.calls if any("(독)" in t for t in c))
+    assert any("동결…" in t for t in together)  # the failed call held the other articles' units too
