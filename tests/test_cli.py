@@ -186,6 +186,7 @@ def test_models_lists_aliases():
     assert "opus-mt-tc-big" in r.output and "Helsinki-NLP/opus-mt-ko-en" in r.output and "not cached" in r.output
 
 
+@pytest.mark.slow
 def test_articles_prepared_in_worker_processes(inbox, tmp_path, fake_model):
     for i in range(6):
         shutil.copy(SAMPLES / "politics_supplementary_budget.txt", inbox / f"p{i}.txt")

@@ -33,6 +33,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,line", HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_each_stage_stays_fast_on_hostile_lines(name, line):
     page = f"제목이 있는 기사 하나\n{LEAD}\n{line}\n"
@@ -57,6 +58,7 @@ def test_each_stage_stays_fast_on_hostile_lines(name, line):
     assert time.perf_counter() - t0 < 60, "segmenting, quotes and selection"
 
 
+@pytest.mark.slow
 def test_a_long_paragraph_is_segmented_in_linear_time():
     def cost(n):
         t0 = time.perf_counter()
@@ -89,5 +91,10 @@ def test_random_pages_keep_the_invariants(lines):
     for s in sentences:  # every figure inside its sentence, where it says it is
         for f in extract_figures(s.ko, s.id):
             assert s.ko[f.start:f.end] == f.text
+    by_id = {s.id: s.ko for s in sentences}
     for q in find_quotes(sentences, tokens):
-        assert q.ko and q.ko in sentences[q.sentence].ko
+        if q.last_sentence is None:
+            assert q.ko and q.ko in sentences[q.sentence].ko
+        else:  # a quote that runs over paragraphs: its words, verbatim, from the sentences it spans
+            span = " ".join(by_id[i] for i in range(q.sentence, q.last_sentence + 1))
+            assert q.ko and all(word in span for word in q.ko.split())

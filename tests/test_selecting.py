@@ -347,6 +347,7 @@ def development(tmp_path_factory):
     return summaries.cases(docs, tmp_path_factory.mktemp("dev"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source, budget, expected", FITTED_SCORES)
 def test_shipped_weights_reproduce_the_scores_of_the_fit(development, source, budget, expected):
     options = BriefOptions()

@@ -11,6 +11,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+import pytest
 from conftest import SAMPLES, FakeTranslator
 
 import summarize.jobs as jobs
@@ -30,6 +31,7 @@ def die_on_three(x: int) -> int:
     return x
 
 
+@pytest.mark.slow
 def test_tasks_run_in_processes_and_come_back_in_order():
     with Workers(2) as w:
         tasks = [w.submit(double, i) for i in range(20)]
@@ -38,6 +40,7 @@ def test_tasks_run_in_processes_and_come_back_in_order():
         assert w.submit(os.getpid).result() != os.getpid()
 
 
+@pytest.mark.slow
 def test_processes_that_cannot_start_leave_the_work_to_a_thread(caplog):
     dead = lambda n: ProcessPoolExecutor(n, initializer=os._exit, initargs=(3,))  # noqa: E731
     with caplog.at_level(logging.WARNING), Workers(2, make_pool=dead) as w:
@@ -57,6 +60,7 @@ def results_or_died(tasks) -> list:
     return out
 
 
+@pytest.mark.slow
 def test_a_task_that_kills_its_worker_fails_alone():
     with Workers(2) as w:
         assert w.submit(double, 1).result() == 2  # the pool works here
@@ -64,6 +68,7 @@ def test_a_task_that_kills_its_worker_fails_alone():
         assert w.mode == "processes" and w.submit(double, 5).result() == 10  # a fresh pool took over
 
 
+@pytest.mark.slow
 def test_a_task_that_kills_its_worker_before_any_came_back_still_fails_alone_in_processes():
     with Workers(2) as w:
         tasks = [w.submit(die_on_three, i) for i in (3, 1, 2, 4)]  # the first to finish breaks the pool
@@ -79,6 +84,7 @@ def test_default_processes():
     assert default_processes(-1, 1000) == (min(cores - 2, 16) if cores >= 6 else 0)
 
 
+@pytest.mark.slow
 def test_kiwi_works_in_a_process_forked_after_loading_it():
     """The workers are forked from a server that has loaded Kiwi: Kiwi must not hold threads across a fork."""
     from summarize.stages.segmenting import segment
@@ -144,6 +150,7 @@ def test_writing_happens_off_the_model_thread(tmp_path):
     assert writers and threading.get_ident() not in writers
 
 
+@pytest.mark.slow
 def test_a_run_whose_worker_processes_fail_still_writes_every_brief(tmp_path, caplog):
     _articles(tmp_path / "in", 8)
     dead = lambda n: ProcessPoolExecutor(n, initializer=os._exit, initargs=(3,))  # noqa: E731
@@ -155,6 +162,7 @@ def test_a_run_whose_worker_processes_fail_still_writes_every_brief(tmp_path, ca
     assert "in a thread" in caplog.text
 
 
+@pytest.mark.slow
 def test_processes_and_thread_write_the_same_briefs(tmp_path):
     _articles(tmp_path / "in", 8)
     for workers in (0, 2):
@@ -167,6 +175,7 @@ def test_processes_and_thread_write_the_same_briefs(tmp_path):
         assert "3.50%" in thread
 
 
+@pytest.mark.slow
 def test_workers_exit_when_the_run_is_killed_outright():
     import subprocess
     import sys
@@ -216,12 +225,14 @@ def run_in_forked_workers(tmp_path, steps: Steps, pool=forked) -> dict[str, tupl
     return {e.path: (e.status, e.reason) for e in report.entries}
 
 
+@pytest.mark.slow
 def test_an_article_that_kills_its_worker_fails_alone(tmp_path):
     status = run_in_forked_workers(tmp_path, Steps(prepare=crash_on_e3))
     assert status.pop("e3.txt") == ("failed", "WorkerDied: a worker process died while handling it, twice")
     assert set(status.values()) == {("written", None)} and len(status) == 7
 
 
+@pytest.mark.slow
 def test_in_worker_processes_an_article_reaches_the_model_thread_as_its_units_only(tmp_path):
     _articles(tmp_path / "in", 8)
     seen = []
@@ -244,6 +255,7 @@ def fail_to_write_e2(w):
     return jobs.write_brief(w)
 
 
+@pytest.mark.slow
 def test_articles_share_worker_tasks_but_fail_alone(tmp_path):
     calls_per_task = []
 
@@ -264,6 +276,7 @@ def test_articles_share_worker_tasks_but_fail_alone(tmp_path):
     assert max(calls_per_task) == jobs.PER_TASK > 1 and len(calls_per_task) < 16  # 8 to prepare, 8 to write
 
 
+@pytest.mark.slow
 def test_a_run_whose_writer_dies_splits_its_task_and_fails_only_the_article(tmp_path):
     status = run_in_forked_workers(tmp_path, Steps(write=crash_writing_e6))
     assert status.pop("e6.txt") == ("failed", "WorkerDied: a worker process died while handling it, twice")
