@@ -325,3 +325,19 @@ def test_markdown_front_matter(tmp_path):
     a = clean(read_source(tmp_path / "a.md", tmp_path))
     assert a.title == "정부, 성장률 전망 상향" and a.paragraphs == (PARA,)
     assert a.meta == Meta(url="https://news.example.co.kr/a/9", published="2024-05-23")
+
+
+def test_every_line_class_is_named_once_and_described():
+    from summarize.records import LINE_CLASSES
+    from summarize.stages.cleaning import KINDS
+
+    assert list(KINDS) == list(LINE_CLASSES)  # the records' names, in the same order, each described
+    assert all(KINDS[k].strip() for k in LINE_CLASSES)
+
+
+def test_explain_help_names_every_line_class():
+    from summarize.records import LINE_CLASSES
+
+    r = CliRunner().invoke(main, ["explain", "--help"])
+    listed = " ".join(r.output.split()).split("The classes: ")[1].split(". Exit code")[0].split(", ")
+    assert listed == list(LINE_CLASSES)
