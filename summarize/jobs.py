@@ -34,8 +34,8 @@ from .translate.cache import TranslationCache
 from .workers import Pool, Task, WorkerDied
 
 __all__ = ["Job", "Ready", "Spooled", "Written", "WriteJob", "Translations", "Steps", "STEPS", "Plan", "plan",
-           "prepare_job", "translate_chunk", "write_brief", "TaskQueue", "Preparation", "Chunk", "run_calls",
-           "PER_TASK"]
+           "prepare_job", "translate_chunk", "to_write", "write_brief", "TaskQueue", "Preparation", "Chunk",
+           "run_calls", "PER_TASK"]
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +160,22 @@ def translate_chunk(chunk: list[Ready], translator: Translator, cache: Translati
     return Translations(first, retry, retried, failures, round(share, 4))
 
 
+def to_write(chunk: list[Ready], english: Translations, model: ModelInfo, note: str | None,
+             out_dir: Path) -> tuple[list[Entry], list[tuple[WriteJob, Ready]]]:
+    """What becomes of each article of a translated chunk: the Entry of one whose translation failed, or the
+    WriteJob of its brief (beside the Ready it came from, its translation time added), in the chunk's order."""
+    failed, writes = [], []
+    for r in chunk:
+        timings = {**r.timings, "translate_s": english.seconds_each}
+        if r.job.rel in english.failures:
+            failed.append(Entry(r.job.rel, "failed", english.failures[r.job.rel], timings=timings))
+            continue
+        first = {ko: english.first[ko] for ko, _ in r.units if ko in english.first}
+        retry = {t: english.retry[t] for t in english.retried.get(r.job.rel, ()) if t in english.retry}
+        writes.append((WriteJob(r.article, first, retry, model, note, out_dir, r.job.name), Ready(r.job, r.article, timings)))
+    return failed, writes
+
+
 def write_brief(w: WriteJob) -> Written:
     """Compose, render and write one brief. Runs in a worker."""
     t0 = time.perf_counter()
@@ -276,6 +292,12 @@ class TaskQueue(Generic[T, R]):
     def submit(self, calls: list[tuple[Any, ...]], tags: list[T]) -> None:
         """`tags`: what the caller wants back beside each call's result."""
         self.tasks.append((calls, tags, self.workers.submit(run_calls, self.fn, calls)))
+
+    def submit_each(self, items: list[tuple[Any, T]], per_task: int) -> None:
+        """fn(item) for each (item, tag), `per_task` calls to a task."""
+        for i in range(0, len(items), per_task):
+            group = items[i:i + per_task]
+            self.submit([(item,) for item, _ in group], [tag for _, tag in group])
 
     def ready(self) -> bool:
         return bool(self.tasks) and self.tasks[0][2].done()

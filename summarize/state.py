@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -23,7 +24,8 @@ from .errors import Locked, StateError
 from .host import safe_name
 from .records import Status
 
-__all__ = ["STATE_DIR", "SCHEMA_VERSION", "MIGRATIONS", "state_dir", "db_path", "spool_dir", "connect", "Articles",
+__all__ = ["STATE_DIR", "SCHEMA_VERSION", "MIGRATIONS", "state_dir", "db_path", "spool_dir", "clear_leftovers", "connect",
+           "Articles",
            "Deliveries", "OutputLock", "atomic_write"]
 
 STATE_DIR = ".summarize"
@@ -57,6 +59,14 @@ def db_path(out_dir: Path) -> Path:
 def spool_dir(out_dir: Path) -> Path:
     """Where worker processes leave the articles they prepared until their briefs are written."""
     return out_dir / STATE_DIR / "spool"
+
+
+def clear_leftovers(out_dir: Path) -> None:
+    """What a run that was killed left behind: half-written files (never renamed into place) and the articles
+    its workers spooled."""
+    for stale in out_dir.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(spool_dir(out_dir), ignore_errors=True)
 
 
 def connect(path: Path | None, *, threads: bool = False, durable: bool = False) -> sqlite3.Connection:
