@@ -26,6 +26,10 @@ MUTATIONS = [
     ("[email] to ignored", "summarize/cli.py", "recipients = list(email_to) or list(options.email.to)", "recipients = list(email_to)", "tests/test_delivery.py -k recipients_of_the_config"),
     ("Retry-After ignored (slack)", "summarize/deliver/slack.py", "            try:\n                return float(v)", "            try:\n                return None and float(v)", "tests/test_delivery.py -k retry_after"),
     ("Retry-After ignored (retries)", "summarize/deliver/retry.py", "e.retry_after if e.retry_after is not None else wait", "wait", "tests/test_delivery.py -k retry_after"),
+    ("the tests' fixture clears a fixed list of SUMMARIZE_* variables", "tests/conftest.py",
+     '    for var in [v for v in os.environ if v.startswith("SUMMARIZE_")]:  # every one, known or not\n        monkeypatch.delenv(var)',
+     '    for var in ("SUMMARIZE_MODEL", "SUMMARIZE_CONFIG"):\n        monkeypatch.delenv(var, raising=False)',
+     "tests/test_isolation.py"),
 ]
 
 

@@ -179,8 +179,9 @@ def to_write(chunk: list[Ready], english: Translations, model: ModelInfo, note: 
 def write_brief(w: WriteJob) -> Written:
     """Compose, render and write one brief. Runs in a worker."""
     t0 = time.perf_counter()
-    p = w.article.load() if isinstance(w.article, Spooled) else w.article  # the spooled file stays until the
-    brief = article.compose(p, w.first, w.retry, w.model, w.note)  # brief is written: a task whose worker died runs again
+    # a spooled article's file stays until its brief is written: a task whose worker died runs again
+    p = w.article.load() if isinstance(w.article, Spooled) else w.article
+    brief = article.compose(p, w.first, w.retry, w.model, w.note)
     files = article.render(brief)
     atomic_write(w.out_dir / f"{w.name}.json", files.json)
     atomic_write(w.out_dir / f"{w.name}.md", files.markdown)

@@ -10,6 +10,9 @@ shares Kiwi's model with the others instead of loading its own. If the processes
 at all, the tasks run in a thread; if a worker dies under a task (a crash in native code on a
 strange input), a fresh pool takes the new tasks and each unfinished one runs again in a
 process of its own, so that only the task that kills its process again fails (`WorkerDied`).
+
+`Pool` is what a run needs of where its work goes (`run(..., pool=...)`): another executor (a cluster's)
+implements the same few methods.
 """
 
 from __future__ import annotations
