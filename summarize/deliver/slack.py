@@ -36,7 +36,7 @@ def mrkdwn(markdown: str) -> str:
     """Markdown emphasis and links in Slack's mrkdwn, with &, < and > escaped."""
     links = []
 
-    def keep(m):
+    def keep(m: re.Match[str]) -> str:
         links.append(f"<{m.group(2)}|{escape(m.group(1))}>")
         return f"\x00{len(links) - 1}\x00"
 
@@ -60,15 +60,15 @@ def _split(text: str, limit: int) -> list[str]:
     return [text[:limit]] + _split(text[limit:], limit)
 
 
-def _section(text: str) -> list[dict]:
+def _section(text: str) -> list[dict[str, Any]]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": piece}} for piece in _split(text, LIMITS["text"])]
 
 
-def _context(text: str) -> dict:
+def _context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in _split(text, LIMITS["text"])]}
 
 
-def _header(text: str) -> list[dict]:
+def _header(text: str) -> list[dict[str, Any]]:
     """A header block; a title over 150 characters is shortened there and given whole just below."""
     if len(text) <= LIMITS["header"]:
         return [{"type": "header", "text": {"type": "plain_text", "text": text, "emoji": True}}]
@@ -81,7 +81,7 @@ FLAG_MARK = {"figure-restored": "figure restored", "unverified-number": "unverif
              "untranslated": "untranslated"}
 
 
-def brief_blocks(data: dict) -> list[dict]:
+def brief_blocks(data: dict[str, Any]) -> list[dict[str, Any]]:
     title, meta = data["title"], data["meta"]
     blocks = _header(title["en"] or title["ko"] or data["source"]["path"])
     source = " · ".join(x for x in (meta.get("outlet"), meta.get("author"), (meta.get("published") or "")[:16]) if x)
@@ -114,7 +114,7 @@ def brief_blocks(data: dict) -> list[dict]:
     return blocks
 
 
-def digest_blocks(data: dict) -> list[dict]:
+def digest_blocks(data: dict[str, Any]) -> list[dict[str, Any]]:
     t = data["totals"]
     blocks = _header(f"Korean news briefs · {data['date']}")
     blocks.append(_context(f"{t['written']} new or changed, {t['unchanged']} unchanged, "
@@ -133,7 +133,7 @@ def digest_blocks(data: dict) -> list[dict]:
     return blocks
 
 
-def messages_for(item: Item) -> list[dict]:
+def messages_for(item: Item) -> list[dict[str, Any]]:
     """The payloads of an item: as many messages of at most 50 blocks as it needs."""
     blocks = brief_blocks(item.data) if item.kind == "brief" else digest_blocks(item.data)
     fallback = item.subject[:LIMITS["text"]]
@@ -160,7 +160,7 @@ class SlackTarget:
         return f"channel {self.channel}" if self.token else "webhook"
 
 
-def _request(url: str, payload: dict, headers: dict, timeout: float) -> tuple[int, dict, str]:
+def _request(url: str, payload: dict[str, Any], headers: dict[str, Any], timeout: float) -> tuple[int, dict[str, Any], str]:
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     req = urllib.request.Request(url, data=data, method="POST",
                                  headers={"Content-Type": "application/json; charset=utf-8", **headers})
@@ -174,7 +174,7 @@ def _request(url: str, payload: dict, headers: dict, timeout: float) -> tuple[in
         raise Transient(f"Slack could not be reached: {reason}") from None
 
 
-def _retry_after(headers: dict) -> float | None:
+def _retry_after(headers: dict[str, Any]) -> float | None:
     for k, v in headers.items():
         if k.lower() == "retry-after":
             try:
@@ -184,7 +184,7 @@ def _retry_after(headers: dict) -> float | None:
     return None
 
 
-def post(target: SlackTarget, payload: dict, thread_ts: str | None = None) -> str | None:
+def post(target: SlackTarget, payload: dict[str, Any], thread_ts: str | None = None) -> str | None:
     """Post one message; returns its ts (token mode). Transient or Permanent on failure."""
     if target.token:
         body = {**payload, "channel": target.channel}
@@ -202,7 +202,8 @@ def post(target: SlackTarget, payload: dict, thread_ts: str | None = None) -> st
             raise Transient(f"Slack answered {status}")
         if not answer.get("ok"):
             raise Permanent(f"Slack refused the message: {answer.get('error', status)}")
-        return answer.get("ts")
+        ts: str | None = answer.get("ts")
+        return ts
     status, headers, text = _request(target.webhook or "", payload, {}, target.timeout)
     if status == 429:
         raise Transient("Slack rate limit (429)", _retry_after(headers))

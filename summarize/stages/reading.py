@@ -224,7 +224,7 @@ _ZONE_WORDS = [
 ]
 
 
-def _zone_of(el, parent_zone: str) -> str:
+def _zone_of(el: Any, parent_zone: str) -> str:  # an lxml element
     tag = el.tag if isinstance(el.tag, str) else ""
     words = f"{el.get('class', '')} {el.get('id', '')}".lower().strip()
     if words:
@@ -234,7 +234,7 @@ def _zone_of(el, parent_zone: str) -> str:
     return _ZONE_TAGS.get(tag.lower(), parent_zone)
 
 
-def _visible_lines(root) -> list[tuple[str, str]]:
+def _visible_lines(root: Any) -> list[tuple[str, str]]:
     """(text, zone) of each visible line, in document order: a block element ends a line, as a browser
     lays it out. Walked without recursion, so that a deeply nested page costs no more than a flat one."""
     from lxml import etree
@@ -272,7 +272,7 @@ def _visible_lines(root) -> list[tuple[str, str]]:
     return out
 
 
-def _head_meta(root) -> dict[str, str]:
+def _head_meta(root: Any) -> dict[str, str]:
     """What the page's <head> says of the article: title, site, author, date, address, section."""
     found: dict[str, str] = {}
     names = {"og:title": "title", "twitter:title": "title", "og:site_name": "site", "author": "author",

@@ -4,7 +4,7 @@ Hugging Face tokenizer (`SubwordTokenizer`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 __all__ = ["Encodings", "PieceTokenizer", "SubwordTokenizer", "NLLB_SOURCE", "NLLB_TARGET"]
 
@@ -15,12 +15,12 @@ class Encodings:
     """Each text tokenized once: `count` (what batching needs) keeps the encodings for `take`
     (the batch that translates them), which hands them over and forgets them."""
 
-    def __init__(self, encode: Callable[[list[str]], list], limit: int = 100_000):
+    def __init__(self, encode: Callable[[list[str]], list[Any]], limit: int = 100_000):
         self.encode = encode
-        self.kept: dict[str, list] = {}
+        self.kept: dict[str, Any] = {}  # each text's encoding (ids or pieces)
         self.limit = limit  # counted texts never translated (split_long's trial pieces) are dropped past this
 
-    def _get(self, texts: list[str], keep: bool) -> list:
+    def _get(self, texts: list[str], keep: bool) -> list[Any]:
         missing = [t for t in dict.fromkeys(texts) if t not in self.kept]
         new = dict(zip(missing, self.encode(missing), strict=True)) if missing else {}
         if keep and new:
@@ -32,7 +32,7 @@ class Encodings:
     def count(self, texts: list[str]) -> list[int]:
         return [len(x) for x in self._get(list(texts), keep=True)]
 
-    def take(self, texts: list[str]) -> list:
+    def take(self, texts: list[str]) -> list[Any]:
         out = self._get(list(texts), keep=False)
         for t in texts:
             self.kept.pop(t, None)
@@ -52,14 +52,15 @@ class PieceTokenizer(Protocol):
 class SubwordTokenizer:
     """What the CTranslate2 path needs of a tokenizer: source tokens in, text out."""
 
-    def __init__(self, hf_tokenizer):
+    def __init__(self, hf_tokenizer: Any):  # a transformers tokenizer
         self.hf = hf_tokenizer
 
     def tokens(self, texts: list[str]) -> list[list[str]]:
         return [self.hf.convert_ids_to_tokens(ids) for ids in self.hf(list(texts))["input_ids"]]
 
     def text(self, tokens: list[str]) -> str:
-        return self.hf.decode(self.hf.convert_tokens_to_ids(tokens), skip_special_tokens=True)
+        text: str = self.hf.decode(self.hf.convert_tokens_to_ids(tokens), skip_special_tokens=True)
+        return text
 
     def texts(self, token_lists: list[list[str]]) -> list[str]:
         return [self.text(t) for t in token_lists]
