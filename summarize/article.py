@@ -34,14 +34,14 @@ from .stages import guard as guarding
 from .stages.cleaning import clean
 from .stages.figures import article_domain, check_english, extract_figures, missing_figures, prerender
 from .stages.quotes import find_quotes
-from .stages.reading import find_inputs, read_source
+from .stages.reading import find_inputs, is_input, read_source
 from .stages.rendering import to_json, to_markdown
 from .stages.segmenting import segment_analysed
 from .stages.selecting import select
 from .version import __version__
 
 __all__ = ["prepare", "explain", "compose", "guard", "render", "Rendered", "retry_texts", "figures_wrong",
-           "is_quantity", "article_key", "find_inputs", "NO_HEADLINE"]
+           "is_quantity", "article_key", "find_inputs", "is_input", "NO_HEADLINE"]
 
 NO_HEADLINE = "the page has no headline: the first summary sentence stands in"
 

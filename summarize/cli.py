@@ -12,7 +12,7 @@ import logging
 import os
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import click
 
 from .errors import ConfigError, SummarizeError, UnknownModel
 from .jobs import STEPS, Steps
-from .options import BriefOptions, EmailOptions, Spec, load_options, spec_of
+from .options import BriefOptions, EmailOptions, RayOptions, Spec, load_options, spec_of
 from .records import Entry
 from .translate.base import TranslatorFactory
 from .version import __version__
@@ -91,8 +91,21 @@ def main() -> None:
     """
 
 
+class _InputDir(click.ParamType):
+    """A folder that exists, or (for --executor ray) the URL of a folder in object storage."""
+
+    name = "folder"
+
+    def convert(self, value, param, ctx):
+        from .cluster import is_url
+
+        if is_url(value):
+            return value
+        return click.Path(exists=True, file_okay=False, path_type=Path).convert(value, param, ctx)
+
+
 @main.command(context_settings=CONTEXT)
-@click.argument("input_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("input_dir", type=_InputDir())
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the briefs (X.md, X.json), run.json and the run state.")
 @click.option("--model", "-m", envvar=_env("model"), metavar="ALIAS|HUB_ID|PATH",
@@ -126,31 +139,40 @@ def main() -> None:
 @click.option("--slack", "to_slack", is_flag=True,
               help="Then post the digest to Slack (SUMMARIZE_SLACK_WEBHOOK, or SUMMARIZE_SLACK_TOKEN and a channel).")
 @click.option("--each", is_flag=True, help="Deliver each new brief instead of the digest.")
+@click.option("--executor", envvar=_env("executor"), type=_choice("executor"),
+              help="Where the articles are prepared and translated: local (this machine; the default) or ray (a Ray "
+                   "cluster, see docs/cluster.md; pip install 'summarize[ray]').")
+@click.option("--ray-address", envvar=spec_of(RayOptions, "address").env, metavar="auto|HOST:PORT",
+              help="With --executor ray: the cluster (auto: the one this machine is a node of; default: RAY_ADDRESS, "
+                   "else a Ray started for the run).")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no progress bar.")
 def brief(input_dir, out_dir, model, revision, config_file, device, backend, compute_type, threads, batch_size,
-          max_sentences, max_unknown, offline, force, lock_wait, email_to, to_slack, each, verbose, quiet):
+          max_sentences, max_unknown, offline, force, lock_wait, email_to, to_slack, each, executor, ray_address,
+          verbose, quiet):
     """Brief every article (.txt, .md, .html, .htm) under INPUT_DIR into OUT_DIR.
 
     Writes OUT_DIR/X.md and OUT_DIR/X.json per article and OUT_DIR/run.json for the run.
     Articles whose content, model and settings are unchanged are skipped (--force redoes them).
+    With --executor ray, INPUT_DIR may be a folder in object storage (s3://bucket/folder, gs://...).
     """
     _setup_logging(verbose, quiet)
-    from .article import find_inputs
     from .run import run
 
     try:
         options = load_options(config_file).replace(
             model=model, revision=revision, device=device, backend=backend, compute_type=compute_type,
             threads=threads, batch_size=batch_size, max_sentences=max_sentences, max_unknown=max_unknown,
-            offline=offline,
+            offline=offline, executor=executor,
         )
+        if ray_address:
+            options = options.replace(ray=replace(options.ray, address=ray_address))
     except ConfigError as e:
         raise click.UsageError(str(e)) from None
     if out_dir.exists() and not out_dir.is_dir():
         raise click.UsageError(f"--out {out_dir} exists and is not a folder")
 
-    total = len(find_inputs(input_dir, exclude=(out_dir,)))
+    total = _count_inputs(input_dir, out_dir, options)
     show_bar = not quiet and sys.stderr.isatty()
     bar = click.progressbar(length=total, label="briefing", file=sys.stderr) if show_bar else None
 
@@ -191,6 +213,22 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
     if to_slack:
         delivered_ok &= _send_slack(out_dir, None, None, options.slack.channel, each, False, False)
     sys.exit(EXIT_OK if report.ok and delivered_ok else EXIT_FAILED)
+
+
+def _count_inputs(input_dir: Path | str, out_dir: Path, options: BriefOptions) -> int:
+    """The articles a run will find (for the progress bar): in a folder, or in object storage (--executor ray)."""
+    from .article import find_inputs
+    from .cluster import find_objects, is_url
+
+    if not is_url(input_dir):
+        return len(find_inputs(Path(input_dir), exclude=(out_dir,)))
+    if options.executor != "ray":
+        raise click.UsageError(f"{input_dir} is in object storage, which only --executor ray reads")
+    try:
+        return len(find_objects(str(input_dir))[1])
+    except SummarizeError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(EXIT_FAILED)
 
 
 def _report(outcomes) -> bool:

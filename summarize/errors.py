@@ -53,6 +53,10 @@ class MissingDependency(SummarizeError):
     """An optional package is not installed; the message says which pip install fixes it."""
 
 
+class ClusterError(SummarizeError):
+    """The Ray cluster of a run (`--executor ray`) cannot be reached or used, or its inputs cannot be listed."""
+
+
 class Locked(SummarizeError):
     """Another run holds the output folder."""
 

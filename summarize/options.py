@@ -23,8 +23,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["GenerationOptions", "EmailOptions", "SlackOptions", "BriefOptions", "load_options", "Spec", "spec_of",
-           "problems", "DEVICES", "BACKENDS", "DECODERS", "COMPUTE_TYPES", "SECURITIES"]
+__all__ = ["GenerationOptions", "EmailOptions", "SlackOptions", "RayOptions", "BriefOptions", "load_options", "Spec",
+           "spec_of", "problems", "DEVICES", "BACKENDS", "DECODERS", "COMPUTE_TYPES", "SECURITIES", "EXECUTORS"]
 
 Device = Literal["auto", "cpu", "cuda"]
 Backend = Literal["auto", "transformers", "ct2"]
@@ -32,11 +32,13 @@ Decoder = Literal["auto", "static", "generate"]
 # CTranslate2's compute types; the transformers backend reads float16 and bfloat16 (on a GPU), else float32
 ComputeType = Literal["auto", "float32", "float16", "bfloat16", "int8", "int8_float16", "int8_float32", "int8_bfloat16"]
 Security = Literal["starttls", "ssl", "none"]
+Executor = Literal["local", "ray"]
 DEVICES: tuple[Device, ...] = get_args(Device)
 BACKENDS: tuple[Backend, ...] = get_args(Backend)
 DECODERS: tuple[Decoder, ...] = get_args(Decoder)
 COMPUTE_TYPES: tuple[ComputeType, ...] = get_args(ComputeType)
 SECURITIES: tuple[Security, ...] = get_args(Security)
+EXECUTORS: tuple[Executor, ...] = get_args(Executor)
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,20 @@ class SlackOptions:
 
 
 @dataclass(frozen=True)
+class RayOptions:
+    """The [ray] table: the cluster that a run with executor = "ray" uses, and how (docs/cluster.md)."""
+
+    # None: RAY_ADDRESS, else a Ray started on this machine for the run; "auto": the cluster this machine is a
+    # node of (`ray start`); HOST:PORT: that cluster's head
+    address: str | None = option(None, str, env="SUMMARIZE_RAY_ADDRESS")
+    actors: int = option(0, min=0)  # translation actors, one model each; 0: one per GPU, else 3/4 of the CPUs
+    batch_articles: int = option(0, min=0)  # articles per call of an actor; 0: 16, or 256 on GPUs
+
+    def __post_init__(self) -> None:
+        _check(self)
+
+
+@dataclass(frozen=True)
 class BriefOptions:
     """Everything a run can be told. The fields are the keys of the config file's tables."""
 
@@ -183,7 +199,10 @@ class BriefOptions:
     min_hangul: float = option(0.3, min=0, max=1)  # share of Hangul among the letters below which a text is not Korean
     # share of Korean pieces a model's vocabulary may lack before the run stops; 1 = off
     max_unknown: float = option(0.02, min=0, max=1, env="SUMMARIZE_MAX_UNKNOWN")
+    # where the articles are prepared and translated: local (this machine) or ray (a Ray cluster, the [ray] table)
+    executor: Executor = option("local", str, choices=EXECUTORS, env="SUMMARIZE_EXECUTOR")
     generation: GenerationOptions = field(default_factory=GenerationOptions)
+    ray: RayOptions = field(default_factory=RayOptions)
     email: EmailOptions = field(default_factory=EmailOptions)
     slack: SlackOptions = field(default_factory=SlackOptions)
 
@@ -196,7 +215,8 @@ class BriefOptions:
         return dataclasses.replace(self, **changes)
 
 
-_TABLES: dict[str, type] = {"generation": GenerationOptions, "email": EmailOptions, "slack": SlackOptions}
+_TABLES: dict[str, type] = {"generation": GenerationOptions, "email": EmailOptions, "slack": SlackOptions,
+                            "ray": RayOptions}
 
 
 def _from_mapping(cls: type[T], data: dict[str, Any], where: str) -> T:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import article, state
-from .errors import ModelUnavailable, NeedsCT2, VocabularyMismatch
+from .errors import ConfigError, ModelUnavailable, NeedsCT2, VocabularyMismatch
 from .jobs import STEPS, Preparation, Ready, Spooled, Steps, TaskQueue, Written, plan, to_write
 from .options import BriefOptions
 from .records import Entry
@@ -35,13 +35,20 @@ __all__ = ["run"]
 log = logging.getLogger(__name__)
 
 
-def run(input_dir: Path, out_dir: Path, options: BriefOptions, force: bool = False, lock_wait: float = 0.0,
+def run(input_dir: Path | str, out_dir: Path, options: BriefOptions, force: bool = False, lock_wait: float = 0.0,
         translator_factory: TranslatorFactory | None = None, on_entry: Callable[[Entry], None] | None = None,
         steps: Steps = STEPS, pool: PoolFactory = Workers) -> RunReport:
     """Brief every article under `input_dir` into `out_dir`. See the module docstring for the guarantees.
-    `translator_factory` loads the model, `steps` are the work of each article, `pool` is where it runs."""
+    `translator_factory` loads the model, `steps` are the work of each article, `pool` is where it runs.
+    With `options.executor` "ray", the run is summarize.cluster's (`input_dir` may be a URL of object storage)."""
+    if options.executor == "ray":
+        from .cluster import run_cluster  # Ray is imported only by a run that uses it
+
+        return run_cluster(input_dir, out_dir, options, force, lock_wait, translator_factory, on_entry, steps)
+    if "://" in str(input_dir):
+        raise ConfigError(f"{input_dir}: object storage is read by --executor ray (executor = \"ray\") only")
     spec = resolve_model(options.model, options.backend)  # UnknownModel before anything is touched
-    input_dir, out_dir = input_dir.resolve(), out_dir.resolve()
+    input_dir, out_dir = Path(input_dir).resolve(), out_dir.resolve()
     state.state_dir(out_dir).mkdir(parents=True, exist_ok=True)
     report = RunReport(str(input_dir), str(out_dir), [], None, time.time())
     with state.OutputLock(state.state_dir(out_dir), lock_wait):
