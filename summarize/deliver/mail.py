@@ -78,9 +78,18 @@ class SmtpSettings:
         security = var("security") or (c.security if c else "starttls")
         if security not in SECURITIES:
             raise ConfigError(f"SMTP security must be {', '.join(SECURITIES[:-1])} or {SECURITIES[-1]}, not {security!r}")
-        port = var("port") or (c.port if c and c.port else DEFAULT_PORTS[security])
+        port: int | str = var("port") or (c.port if c and c.port else DEFAULT_PORTS[security])
+        if isinstance(port, str):  # from the environment: checked by the [email] table's definition of it
+            spec = spec_of(EmailOptions, "port")
+            try:
+                port = int(spec.parse(spec.env or "port", port))
+            except ValueError as e:
+                raise ConfigError(str(e)) from None
+            problem = spec.problem(spec.env or "port", port)
+            if problem:
+                raise ConfigError(problem)
         return cls(
-            host=host, port=int(port), security=security,
+            host=host, port=port, security=security,
             user=var("user") or (c.user if c else None),
             password=env.get(PASSWORD_VARIABLE),
             sender=var("sender") or (c.sender if c and c.sender else "summarize@localhost"),
