@@ -6,10 +6,12 @@ The library's API, re-exported from the modules that define it; the CLI (summari
 from .article import compose, explain, guard, prepare
 from .errors import (
     ConfigError,
+    InputError,
     Locked,
     MissingDependency,
     ModelUnavailable,
     NeedsCT2,
+    OutputError,
     Rejected,
     SummarizeError,
     UnknownModel,
@@ -72,4 +74,6 @@ __all__ = [
     "VocabularyMismatch",
     "MissingDependency",
     "Locked",
+    "InputError",
+    "OutputError",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -34,16 +35,25 @@ from .stages import guard as guarding
 from .stages.cleaning import clean
 from .stages.figures import article_domain, check_english, extract_figures, missing_figures, prerender
 from .stages.quotes import find_quotes
-from .stages.reading import find_inputs, read_source
+from .stages.reading import KINDS, find_inputs, found_instead, read_source
 from .stages.rendering import to_json, to_markdown
 from .stages.segmenting import segment_analysed
+from .stages.segmenting import warm as warm_kiwi
 from .stages.selecting import select
 from .version import __version__
 
 __all__ = ["prepare", "explain", "compose", "guard", "render", "Rendered", "retry_texts", "figures_wrong",
-           "is_quantity", "article_key", "find_inputs", "NO_HEADLINE"]
+           "is_quantity", "article_key", "find_inputs", "found_instead", "KINDS", "warm", "NO_HEADLINE"]
 
 NO_HEADLINE = "the page has no headline: the first summary sentence stands in"
+
+
+def warm() -> float:
+    """Load what preparing an article needs that takes time (Kiwi), in the process that will prepare them; the
+    seconds it took."""
+    t0 = time.perf_counter()
+    warm_kiwi()
+    return round(time.perf_counter() - t0, 3)
 
 
 def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:

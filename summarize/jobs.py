@@ -192,12 +192,14 @@ def write_brief(w: WriteJob) -> Written:
 @dataclass(frozen=True)
 class Steps:
     """The work of a run, one function per step. `prepare` (in a worker: one input to a Prepared article, or
-    Rejected), `translate` (in the model's thread: a chunk's units) and `write` (in a worker: one brief).
+    Rejected), `translate` (in the model's thread: a chunk's units), `write` (in a worker: one brief) and `warm`
+    (in a worker, before the first article: loads what preparing needs).
     Functions that run in worker processes must be importable by name (module level)."""
 
     prepare: Callable[[Path, Path, BriefOptions], Prepared] = article.prepare
     translate: Callable[[list[Ready], Translator, TranslationCache, Limits], Translations] = translate_chunk
     write: Callable[[WriteJob], Written] = write_brief
+    warm: Callable[[], float] = article.warm  # in a worker, first: what preparing needs loaded (Kiwi); its seconds
 
 
 STEPS = Steps()

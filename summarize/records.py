@@ -7,6 +7,7 @@ rendering) takes and returns these; so do the model layer (summarize.translate),
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, get_args
 
@@ -242,3 +243,25 @@ class Entry:
     outputs: dict[str, str] | None = None  # {"md": "X.md", "json": "X.json"}
     timings: dict[str, float] = field(default_factory=dict)  # prepare_s, translate_s, render_s
     flags: int = 0  # flagged summary sentences
+
+
+# The steps of a run that take time, in the order they start: the inputs planned (which need briefing), the
+# model's files found (fetched where missing), Kiwi loaded in the workers, the model converted for CTranslate2
+# (once), the model loaded and checked; then the articles are briefed.
+PhaseName = Literal["plan", "locate", "kiwi", "convert", "model"]
+PHASES: tuple[PhaseName, ...] = get_args(PhaseName)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A step of a run as it starts (`seconds` is None) and as it ends (`seconds`: the time it took). `detail`
+    names what it is about (the model); `count`, at the end of `plan`, is the number of articles to brief."""
+
+    name: PhaseName
+    detail: str = ""
+    seconds: float | None = None
+    count: int | None = None
+
+
+# What a run tells of its steps (the library never prints: the CLI shows them)
+OnPhase = Callable[[Phase], None]

@@ -97,7 +97,9 @@ def build_digest(report: dict[str, Any], out_dir: Path, known: dict[str, dict[st
         "date": report["started"][:10] if report.get("started") else time.strftime("%Y-%m-%d"),
         "started": report.get("started"),
         "totals": report["totals"],
-        "model": (report.get("model") or {}).get("id"),
+        # the model that wrote this run's briefs: none when it wrote none (it may never have loaded)
+        "model": (report.get("model") or {}).get("id") if report["totals"].get("written") else None,
+        "model_error": report.get("model_error"),
         "model_warning": report.get("model_warning"),
         "briefs": items,
         "problems": problems,
@@ -109,6 +111,8 @@ def digest_markdown(d: dict[str, Any]) -> str:
     lines = [f"# Korean news briefs · {d['date']}", "",
              f"{t['written']} new or changed, {t['unchanged']} unchanged, {t['rejected']} rejected, "
              f"{t['failed']} failed.", ""]
+    if d.get("model_error"):
+        lines += [f"> ⛔ **Nothing was translated: {d['model_error']}**", ""]
     if d.get("model_warning"):
         lines += [f"> ⚠️ **{d['model_warning']}**", ""]
     for b in d["briefs"]:

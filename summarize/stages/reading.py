@@ -13,7 +13,7 @@ from ..errors import Rejected
 from ..records import Meta, Source, SourceKind
 from ._text import hangul_ratio
 
-__all__ = ["KINDS", "find_inputs", "read_source", "decode"]
+__all__ = ["KINDS", "find_inputs", "found_instead", "read_source", "decode"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,30 @@ def find_inputs(root: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
         if p.is_file() and p.suffix.lower() in KINDS:
             found.append(p)
     return found
+
+
+def found_instead(root: Path, exclude: tuple[Path, ...] = ()) -> str:
+    """What a folder holds where find_inputs finds no article file, in words: its files by kind ("3 .pdf files,
+    1 .docx file"), the hidden ones apart, or that it is empty."""
+    root = root.resolve()
+    skip = tuple(p.resolve() for p in exclude)
+    kinds: dict[str, int] = {}
+    hidden = 0
+    for p in root.rglob("*"):
+        if not p.is_file() or any(p == s or s in p.parents for s in skip):
+            continue
+        if any(part.startswith(".") for part in p.relative_to(root).parts):
+            hidden += 1
+            continue
+        kind = p.suffix.lower() or "extension-less"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    ranked = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+    parts = [f"{n} {k} file{'s' if n > 1 else ''}" for k, n in ranked[:5]]
+    if len(ranked) > 5:
+        parts.append(f"{sum(n for _, n in ranked[5:])} other files")
+    if hidden:
+        parts.append(f"{hidden} hidden file{'s' if hidden > 1 else ''} (skipped)")
+    return ", ".join(parts) if parts else "nothing"
 
 
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
