@@ -6,35 +6,43 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+TESTS  := $(VENV)/.installed-test
 CONFIG ?= configs/default.toml
 OUT    ?= briefs
 MODEL  ?=
 
-.PHONY: install brief test test-fast lint browser bench eval tiny-model clean
+.PHONY: install install-test brief test test-fast lint browser bench eval tiny-model clean
 
 install: $(STAMP)
+install-test: $(TESTS)
 
-# torch is pinned here: this version's CPU wheel is what an unpinned install would otherwise
-# replace with a multi-GB CUDA build.
+# What a run needs, and nothing else (no test tools). torch is pinned here: this version's CPU wheel is what
+# an unpinned install would otherwise replace with a multi-GB CUDA build.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
+
+# The test tools on top (pytest, ruff, mypy, the SMTP server, hypothesis, the deploy files' linters)
+$(TESTS): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(TESTS)
 
 brief: install
 	$(VENV)/bin/summarize brief samples --out $(OUT) --config $(CONFIG) $(if $(MODEL),--model $(MODEL))
 
 # ruff, and mypy (its settings, strict on the modules that wire the package, are in pyproject.toml)
-lint: install
+lint: install-test
 	$(VENV)/bin/ruff check summarize tests bench
 	$(VENV)/bin/mypy
 
-# Headless Chromium and Korean fonts for the test that looks at the HTML email (Debian packages, as root)
+# Headless Chromium and Korean fonts for the test that looks at the HTML email (Debian packages, as root;
+# without their Recommends, which a headless browser does not need: no desktop, printing or mDNS helpers)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; } || \
 	  echo "note: chromium could not be installed; the email screenshot test will be skipped"
 
 test: lint browser
