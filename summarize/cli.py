@@ -420,7 +420,8 @@ class _Display:
             return
         text = {"locate": f"model {p.detail} found", "kiwi": "Kiwi loaded",
                 "convert": f"{p.detail} converted for CTranslate2", "model": f"model {p.detail} loaded and checked"}[p.name]
-        todo = f"; briefing {self.progress.total} articles ({self.unchanged} unchanged)" if p.name == "model" else ""
+        n = self.progress.total
+        todo = f"; briefing {n} article{'' if n == 1 else 's'} ({self.unchanged} unchanged)" if p.name == "model" else ""
         self.say(f"{text} in {seconds:.1f} s{todo}")
         self._show(self.progress_line())
 
