@@ -56,7 +56,7 @@ def make_corpus(folder: Path, stories: int = 300, copies: int = 30, seed: int = 
         title, body = bodies[n]
         edited = list(body)
         edited[-1] = f"이 같은 내용은 {k + 1}번째로 다른 매체를 통해서도 전해졌다."  # one sentence of seven changed
-        outlet = OUTLETS[(n + 1 + k) % len(OUTLETS)]
+        outlet = OUTLETS[(n + 1 + k % (len(OUTLETS) - 1)) % len(OUTLETS)]  # never the original's
         which[_write(folder, f"copy{k:03d}_of_{n:03d}.md", title, edited, outlet, SECTIONS[n % len(SECTIONS)], n)] = n
     return which
 

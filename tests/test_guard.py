@@ -241,13 +241,12 @@ def test_each_flag_once_per_item_with_one_short_note_in_slack_too(tmp_path):
 def test_the_box_counts_and_each_item_explains_once():
     """The issue's example: one flag, shown once on its item with its note, and only counted at the top."""
     from summarize.article import compose
-    from summarize.records import ModelInfo, Prepared, Sentence, Source, Unit
-    from summarize.records import Article as Art
+    from summarize.records import Article, Meta, ModelInfo, Prepared, Sentence, Source, Unit
     from summarize.stages.rendering import to_markdown
 
     ko = "사고로 3명이 다쳤다."
     figs = tuple(extract_figures(ko))
-    p = Prepared(Source("a.txt", ko, "utf-8", "0" * 64, "text"), Art(None, __import__("summarize").Meta(), (ko,)),
+    p = Prepared(Source("a.txt", ko, "utf-8", "0" * 64, "text"), Article(None, Meta(), (ko,)),
                  (Sentence(0, ko, 0),), figs, (), (0,), (Unit(ko, figs),))
     for en, marks in (("Three people were injured.", 0), ("Two people were injured.", 1)):
         md = to_markdown(compose(p, {ko: en}, {}, ModelInfo("m", None, {})))
