@@ -249,9 +249,19 @@ def find_names(sentences: Sequence[Sentence], tokens: Mapping[int, Sequence[Toke
     out = []
     for ko, (first, kind) in found.items():
         count = len(re.findall(rf"(?<![가-힣]){re.escape(ko)}", text)) or 1
-        en = glossary.get(ko) or (PLACES.get(ko) if kind == "place" else None)
+        en = glossary.get(ko) or (_known_place(ko) if kind == "place" else None)
         out.append((-count, first, Name(ko, en or romanize(ko, kind), kind, en is None, count)))
     return tuple(n for _, _, n in sorted(out, key=lambda x: (x[0], x[1])))
+
+
+def _known_place(ko: str) -> str | None:
+    """The English of a known country or city, also with its administrative ending (`서울시` -> Seoul)."""
+    if ko in PLACES:
+        return PLACES[ko]
+    for end in ("특별시", "광역시", "시", "도"):
+        if ko.endswith(end) and ko[: -len(end)] in PLACES:
+            return PLACES[ko[: -len(end)]]
+    return None
 
 
 def _affiliation(role: str) -> str | None:

@@ -19,7 +19,7 @@ __all__ = ["to_markdown", "to_json", "to_dict", "explain_text", "key_figures", "
            "source_line", "names_line", "when", "SCHEMA", "GIST_WORDS", "KINDS"]
 
 SCHEMA = 3
-GIST_WORDS = 90  # the English paragraph at the top of a brief: its summary sentences up to about this many words
+GIST_WORDS = 60  # the English paragraph at the top of a brief: its summary sentences up to about this many words
 # The kinds of name a brief lists, as its line names them
 KINDS = {"person": "People", "organisation": "Organisations", "place": "Places"}
 
@@ -185,12 +185,13 @@ def source_line(meta: Meta, path: str) -> str:
 def names_line(names: Iterable[Name], per_kind: int = 8) -> str | None:
     """`**People:** Rhee Chang-yong (이창용) · **Organisations:** … · **Places:** …`; a romanised name (not in
     the glossary) in italics."""
-    groups: dict[str, list[str]] = {k: [] for k in KINDS}
+    groups: dict[str, dict[str, list[str]]] = {k: {} for k in KINDS}  # kind -> English -> its Korean forms
     for n in names:
-        if n.kind in groups and len(groups[n.kind]) < per_kind:
+        if n.kind in groups and (n.en in groups[n.kind] or len(groups[n.kind]) < per_kind):
             en = f"_{n.en}_" if n.romanised else n.en
-            groups[n.kind].append(f"{en} ({n.ko})")
-    parts = [f"**{KINDS[k]}:** {', '.join(v)}" for k, v in groups.items() if v]
+            groups[n.kind].setdefault(en, []).append(n.ko)  # 서울 and 서울시: Seoul once
+    parts = [f"**{KINDS[k]}:** " + ", ".join(f"{en} ({', '.join(ko)})" for en, ko in v.items())
+             for k, v in groups.items() if v]
     return " · ".join(parts) if parts else None
 
 
