@@ -126,10 +126,12 @@ def main() -> None:
 @click.option("--slack", "to_slack", is_flag=True,
               help="Then post the digest to Slack (SUMMARIZE_SLACK_WEBHOOK, or SUMMARIZE_SLACK_TOKEN and a channel).")
 @click.option("--each", is_flag=True, help="Deliver each new brief instead of the digest.")
+@click.option("--base-url", envvar=_env("base_url"), metavar="URL",
+              help="Where OUT_DIR is published on the web: the digest's links become URL + file name.")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no progress bar.")
 def brief(input_dir, out_dir, model, revision, config_file, device, backend, compute_type, threads, batch_size,
-          max_sentences, max_unknown, offline, force, lock_wait, email_to, to_slack, each, verbose, quiet):
+          max_sentences, max_unknown, offline, force, lock_wait, email_to, to_slack, each, base_url, verbose, quiet):
     """Brief every article (.txt, .md, .html, .htm) under INPUT_DIR into OUT_DIR.
 
     Writes OUT_DIR/X.md and OUT_DIR/X.json per article and OUT_DIR/run.json for the run.
@@ -143,7 +145,7 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
         options = load_options(config_file).replace(
             model=model, revision=revision, device=device, backend=backend, compute_type=compute_type,
             threads=threads, batch_size=batch_size, max_sentences=max_sentences, max_unknown=max_unknown,
-            offline=offline,
+            offline=offline, base_url=base_url,
         )
     except ConfigError as e:
         raise click.UsageError(str(e)) from None
@@ -189,7 +191,7 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
     if recipients:
         delivered_ok &= _send_email(out_dir, recipients, options, each, False, False)
     if to_slack:
-        delivered_ok &= _send_slack(out_dir, None, None, options.slack.channel, each, False, False)
+        delivered_ok &= _send_slack(out_dir, None, None, options.slack.channel, each, False, False, options.base_url)
     sys.exit(EXIT_OK if report.ok and delivered_ok else EXIT_FAILED)
 
 
@@ -213,7 +215,8 @@ def _send_email(out_dir: Path, recipients: list[str], options: BriefOptions, eac
     try:
         settings = SmtpSettings.load(options.email) if not dry_run or os.environ.get(_SMTP_HOST) \
             else SmtpSettings(host="dry-run", sender=options.email.sender or "summarize@localhost")
-        return _report(send_email(Path(out_dir), recipients, settings, each, dry_run, resend))
+        return _report(send_email(Path(out_dir), recipients, settings, each, dry_run, resend,
+                                  base_url=options.base_url))
     except ConfigError as e:
         raise click.UsageError(str(e)) from None
     except SummarizeError as e:
@@ -222,7 +225,7 @@ def _send_email(out_dir: Path, recipients: list[str], options: BriefOptions, eac
 
 
 def _send_slack(out_dir: Path, webhook: str | None, token: str | None, channel: str | None, each: bool,
-                dry_run: bool, resend: bool) -> bool:
+                dry_run: bool, resend: bool, base_url: str | None = None) -> bool:
     from .deliver.slack import SlackTarget, send_slack
 
     webhook = webhook or os.environ.get("SUMMARIZE_SLACK_WEBHOOK")
@@ -235,7 +238,7 @@ def _send_slack(out_dir: Path, webhook: str | None, token: str | None, channel: 
     target = SlackTarget(webhook=None if token and not webhook else webhook, token=token if not webhook else None,
                          channel=channel, api=os.environ.get("SUMMARIZE_SLACK_API", "https://slack.com/api"))
     try:
-        return _report(send_slack(Path(out_dir), target, each, dry_run, resend))
+        return _report(send_slack(Path(out_dir), target, each, dry_run, resend, base_url=base_url))
     except SummarizeError as e:
         click.echo(f"error: {e}", err=True)
         return False
@@ -287,6 +290,16 @@ _resend_option = click.option("--resend", is_flag=True, help="Send again what wa
 _send_config_option = click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
                                    type=click.Path(exists=True, dir_okay=False, path_type=Path),
                                    help="TOML settings file ([email] and [slack] tables).")
+_base_url_option = click.option("--base-url", envvar=_env("base_url"), metavar="URL",
+                                help="Where OUT_DIR is published on the web: briefs are linked as URL + file name "
+                                     "(default: the config's base_url, or the one the digest was written with).")
+
+
+def _with_base_url(options: BriefOptions, base_url: str | None) -> BriefOptions:
+    try:
+        return options.replace(base_url=base_url)
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from None
 
 
 @send.command("email", context_settings=CONTEXT)
@@ -296,8 +309,9 @@ _send_config_option = click.option("--config", "-c", "config_file", envvar="SUMM
 @_dry_option
 @_resend_option
 @_send_config_option
+@_base_url_option
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
-def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
+def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, base_url, verbose):
     """Mail the digest or the briefs in OUT_DIR.
 
     SMTP settings: SUMMARIZE_SMTP_HOST, SUMMARIZE_SMTP_PORT, SUMMARIZE_SMTP_USER, SUMMARIZE_SMTP_PASSWORD,
@@ -305,7 +319,7 @@ def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
     (never the password).
     """
     _setup_logging(verbose, False)
-    options = _load(config_file)
+    options = _with_base_url(_load(config_file), base_url)
     sys.exit(EXIT_OK if _send_email(out_dir, list(to), options, not digest, dry_run, resend) else EXIT_FAILED)
 
 
@@ -318,12 +332,18 @@ def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
 @_dry_option
 @_resend_option
 @_send_config_option
+@_base_url_option
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
-def send_slack_cmd(out_dir, webhook, token, channel, digest, dry_run, resend, config_file, verbose):
-    """Post the digest or the briefs in OUT_DIR to Slack, as Block Kit messages."""
+def send_slack_cmd(out_dir, webhook, token, channel, digest, dry_run, resend, config_file, base_url, verbose):
+    """Post the digest or the briefs in OUT_DIR to Slack, as Block Kit messages.
+
+    The digest is one message with its stories by section; with a token, each story's brief follows in its
+    thread (a webhook cannot thread: it posts the digest alone).
+    """
     _setup_logging(verbose, False)
-    options = _load(config_file)
-    ok = _send_slack(out_dir, webhook, token, channel or options.slack.channel, not digest, dry_run, resend)
+    options = _with_base_url(_load(config_file), base_url)
+    ok = _send_slack(out_dir, webhook, token, channel or options.slack.channel, not digest, dry_run, resend,
+                     options.base_url)
     sys.exit(EXIT_OK if ok else EXIT_FAILED)
 
 
