@@ -224,10 +224,12 @@ def main() -> None:
 @click.option("--slack", "to_slack", is_flag=True,
               help="Then post the digest to Slack (SUMMARIZE_SLACK_WEBHOOK, or SUMMARIZE_SLACK_TOKEN and a channel).")
 @click.option("--each", is_flag=True, help="Deliver each new brief instead of the digest.")
+@click.option("--base-url", envvar=_env("base_url"), metavar="URL",
+              help="Where OUT_DIR is published on the web: the digest's links become URL + file name.")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no progress bar.")
 def brief(input_dir, out_dir, model, revision, config_file, device, backend, compute_type, threads, batch_size,
-          max_sentences, max_unknown, offline, force, lock_wait, email_to, to_slack, each, verbose, quiet):
+          max_sentences, max_unknown, offline, force, lock_wait, email_to, to_slack, each, base_url, verbose, quiet):
     """Brief every article (.txt, .md, .html, .htm) under INPUT_DIR into OUT_DIR.
 
     Writes OUT_DIR/X.md and OUT_DIR/X.json per article and OUT_DIR/run.json for the run.
@@ -270,13 +272,13 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
     if smtp is not None:
         delivered_ok &= _send_email(out_dir, recipients, options, each, False, False, smtp)
     if slack is not None:
-        delivered_ok &= _slack_report(_slack(out_dir, slack, each, False, False))
+        delivered_ok &= _slack_report(_slack(out_dir, slack, each, False, False, options.base_url))
     sys.exit(EXIT_OK if report.ok and delivered_ok else EXIT_FAILED)
 
 
 # The settings that `summarize brief` takes as flags (and environment variables), checked with the config's
 SETTINGS = ("model", "revision", "device", "backend", "compute_type", "threads", "batch_size", "max_sentences",
-            "max_unknown", "offline")
+            "max_unknown", "offline", "base_url")
 
 
 def _delivery_settings(options: BriefOptions, recipients: list[str], to_slack: bool) -> tuple[Any, Any]:
@@ -464,7 +466,8 @@ def _send_email(out_dir: Path, recipients: list[str], options: BriefOptions, eac
         except ConfigError as e:
             _fail(EXIT_USAGE, *e.problems)
     try:
-        return _report(send_email(Path(out_dir), recipients, settings, each, dry_run, resend))
+        return _report(send_email(Path(out_dir), recipients, settings, each, dry_run, resend,
+                                  base_url=options.base_url))
     except SummarizeError as e:
         click.echo(f"error: {e}", err=True)
         return False
@@ -484,11 +487,12 @@ def _slack_target(webhook: str | None, token: str | None, channel: str | None, d
                        channel=channel, api=os.environ.get("SUMMARIZE_SLACK_API", "https://slack.com/api"))
 
 
-def _slack(out_dir: Path, target: Any, each: bool, dry_run: bool, resend: bool) -> list[Any]:
+def _slack(out_dir: Path, target: Any, each: bool, dry_run: bool, resend: bool,
+           base_url: str | None = None) -> list[Any]:
     from .deliver.slack import send_slack
 
     try:
-        return list(send_slack(Path(out_dir), target, each, dry_run, resend))
+        return list(send_slack(Path(out_dir), target, each, dry_run, resend, base_url=base_url))
     except SummarizeError as e:
         click.echo(f"error: {e}", err=True)
         return [_Failed()]
@@ -558,6 +562,16 @@ _resend_option = click.option("--resend", is_flag=True, help="Send again what wa
 _send_config_option = click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
                                    type=click.Path(exists=True, dir_okay=False, path_type=Path),
                                    help="TOML settings file ([email] and [slack] tables).")
+_base_url_option = click.option("--base-url", envvar=_env("base_url"), metavar="URL",
+                                help="Where OUT_DIR is published on the web: briefs are linked as URL + file name "
+                                     "(default: the config's base_url, or the one the digest was written with).")
+
+
+def _with_base_url(options: BriefOptions, base_url: str | None) -> BriefOptions:
+    try:
+        return options.replace(base_url=base_url)
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from None
 
 
 @send.command("email", context_settings=CONTEXT)
@@ -567,8 +581,9 @@ _send_config_option = click.option("--config", "-c", "config_file", envvar="SUMM
 @_dry_option
 @_resend_option
 @_send_config_option
+@_base_url_option
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
-def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
+def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, base_url, verbose):
     """Mail the digest or the briefs in OUT_DIR.
 
     SMTP settings: SUMMARIZE_SMTP_HOST, SUMMARIZE_SMTP_PORT, SUMMARIZE_SMTP_USER, SUMMARIZE_SMTP_PASSWORD,
@@ -576,7 +591,7 @@ def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
     (never the password).
     """
     _setup_logging(verbose, False)
-    options = _load(config_file)
+    options = _with_base_url(_load(config_file), base_url)
     sys.exit(EXIT_OK if _send_email(out_dir, list(to), options, not digest, dry_run, resend) else EXIT_FAILED)
 
 
@@ -589,16 +604,21 @@ def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
 @_dry_option
 @_resend_option
 @_send_config_option
+@_base_url_option
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
-def send_slack_cmd(out_dir, webhook, token, channel, digest, dry_run, resend, config_file, verbose):
-    """Post the digest or the briefs in OUT_DIR to Slack, as Block Kit messages."""
+def send_slack_cmd(out_dir, webhook, token, channel, digest, dry_run, resend, config_file, base_url, verbose):
+    """Post the digest or the briefs in OUT_DIR to Slack, as Block Kit messages.
+
+    The digest is one message with its stories by section; with a token, each story's brief follows in its
+    thread (a webhook cannot thread: it posts the digest alone).
+    """
     _setup_logging(verbose, False)
-    options = _load(config_file)
+    options = _with_base_url(_load(config_file), base_url)
     try:
         target = _slack_target(webhook, token, channel or options.slack.channel, dry_run)
     except ConfigError as e:
         _fail(EXIT_USAGE, *e.problems)
-    ok = _slack_report(_slack(out_dir, target, not digest, dry_run, resend))
+    ok = _slack_report(_slack(out_dir, target, not digest, dry_run, resend, options.base_url))
     sys.exit(EXIT_OK if ok else EXIT_FAILED)
 
 

@@ -73,6 +73,9 @@ class Spec:
             return f"{name} must be a folder's path, not {value!r}"
         if self.path and Path(value).expanduser().exists() and not Path(value).expanduser().is_dir():
             return f"{name} must be a folder, and {value} is a file"
+        if self.type is dict and not all(isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+                                         for k, v in value.items()):
+            return f"[{name}] must map Korean names to English names (strings, not empty)"
         if self.choices and value not in self.choices:
             return f"{name} must be one of {', '.join(self.choices)}, not {value!r}"
         low = self.flag_min if flag and self.flag_min is not None else self.min
@@ -221,12 +224,22 @@ class BriefOptions:
     min_hangul: float = option(0.3, min=0, max=1)  # share of Hangul among the letters below which a text is not Korean
     # share of Korean pieces a model's vocabulary may lack before the run stops; 1 = off
     max_unknown: float = option(0.02, min=0, max=1, env="SUMMARIZE_MAX_UNKNOWN")
+    # the glossary: Korean -> English names every brief keeps (the [glossary] table), and a TSV file of more
+    # (`Korean<TAB>English` a line; relative to the config file's folder); the table wins where both have a name
+    glossary: dict[str, str] = field(default_factory=dict, metadata={"spec": Spec(dict)})
+    glossary_file: str | None = option(None, str)
+    # outlets' English names beyond the built-in table (the [outlets] table: "한빛일보" = "Hanbit Ilbo")
+    outlets: dict[str, str] = field(default_factory=dict, metadata={"spec": Spec(dict)})
+    # where the briefs folder is published on the web: links in the digest and deliveries become base_url + file
+    base_url: str | None = option(None, str, env="SUMMARIZE_BASE_URL")
     generation: GenerationOptions = field(default_factory=GenerationOptions)
     email: EmailOptions = field(default_factory=EmailOptions)
     slack: SlackOptions = field(default_factory=SlackOptions)
 
     def __post_init__(self) -> None:
         _check(self)
+        if self.base_url and not self.base_url.startswith(("http://", "https://")):
+            raise ConfigError(f"base_url must start with http:// or https://, not {self.base_url!r}")
 
     def replace(self, **changes: Any) -> BriefOptions:
         """These options with the changes that are set (None leaves a field as it is)."""
@@ -307,6 +320,13 @@ def load_options(path: str | Path | None = None) -> BriefOptions:
     options = _from_mapping(BriefOptions, data, str(path), found)
     if found:
         raise ConfigError(*found)
+    return _beside(options, Path(path))
+
+
+def _beside(options: BriefOptions, config: Path) -> BriefOptions:
+    """A relative glossary_file given in a config file is found beside that file."""
+    if options.glossary_file and not Path(options.glossary_file).is_absolute():
+        return dataclasses.replace(options, glossary_file=str(config.parent / options.glossary_file))
     return options
 
 
@@ -340,6 +360,8 @@ def settle(path: str | Path | None, given: Given, environ: Mapping[str, str] | N
     found: list[str] = []
     data = _read_config(Path(path), found) if path is not None else {}
     options = _from_mapping(BriefOptions, data, str(path), found)
+    if path is not None:
+        options = _beside(options, Path(path))
     if environ is not None:
         email = {f.name: (environ[v], v) for f in dataclasses.fields(EmailOptions)
                  if (v := f.metadata["spec"].env) and environ.get(v)}

@@ -34,8 +34,11 @@ class Meta:
     outlet: str | None = None
     author: str | None = None  # a person's name, never an agency or a place
     published: str | None = None  # YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], as the page gives it
-    url: str | None = None  # the page's own address: HTML canonical or og:url, Markdown front matter
+    url: str | None = None  # the page's own address: HTML canonical or og:url, Markdown front matter, a .url sidecar
     section: str | None = None  # the page's section (HTML article:section, a breadcrumb's last item)
+    outlet_en: str | None = None  # the outlet's English name, where known (stages.provenance, the config's [outlets])
+    section_en: str | None = None  # the section's English name (Economy, Politics, ...), where known
+    zone_assumed: bool = False  # `published` carries +09:00 because the page gave a time without a zone
 
 
 @dataclass(frozen=True)
@@ -164,10 +167,23 @@ class ModelInfo:
 
 class Unit(NamedTuple):
     """A text to translate (a headline, a summary sentence, a quote, a speaker), with the figures its English
-    must keep."""
+    must keep and the glossary's names it holds: (Korean, English) pairs whose English must be in its English."""
 
     ko: str
     figures: tuple[Figure, ...]
+    names: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Name:
+    """A person, organisation or place that an article names, with its English: the glossary's (or, for a
+    country or a city, the built-in name), else a romanisation (Revised Romanization) for the glossary to take up."""
+
+    ko: str
+    en: str
+    kind: Literal["person", "organisation", "place", "other"]
+    romanised: bool  # True: the English is a romanisation, not a name the glossary or the tool knows
+    count: int = 1  # how often the article names it
 
 
 class SummaryLine(NamedTuple):
@@ -200,6 +216,7 @@ class Brief:
     model: ModelInfo
     tool_version: str
     scores: tuple[SentenceScore, ...] = ()  # why each summary sentence was chosen (selecting)
+    names: tuple[Name, ...] = ()  # who and what the article names, with their English
 
 
 # --------------------------------------------------------------------------- one article, one run
@@ -219,6 +236,7 @@ class Prepared:
     # the role of a speaker the article does not name), each with the figures its English must keep
     units: tuple[Unit, ...] = ()
     scores: tuple[SentenceScore, ...] = ()  # why each summary sentence was chosen, in the order of `summary`
+    names: tuple[Name, ...] = ()  # who and what the article names, with their English
 
 
 @dataclass(frozen=True)

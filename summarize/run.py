@@ -128,7 +128,7 @@ def run(input_dir: Path, out_dir: Path, options: BriefOptions, force: bool = Fal
             if report.model is None:
                 report.model = {"id": spec.id, "revision": options.revision, "settings": asdict(options.generation)}
             try:
-                _write_report(report, out_dir, books.digest_items)
+                _write_report(report, out_dir, books.digest_items, options.base_url)
             except OSError as e:  # raised below, unless the run is stopping for another reason already
                 unwritten = state.cannot_write(out_dir, e)
             shutil.rmtree(state.spool_dir(out_dir), ignore_errors=True)  # articles that failed before their brief
@@ -214,7 +214,7 @@ class _Model:
     def vet(self, chunk: list[Ready], max_unknown: float) -> None:
         """The vocabulary check on the first chunk's own pieces (VocabularyMismatch stops the run)."""
         if self.translator is not None and not self.vetted:
-            check_vocabulary(self.translator, max_unknown, [ko for r in chunk for ko, _ in r.units],
+            check_vocabulary(self.translator, max_unknown, [ko for r in chunk for ko, *_ in r.units],
                              "the run's first articles")
             self.vetted = True
 
@@ -247,11 +247,12 @@ class _Books:
                               {**r.timings, "render_s": out.render_s}, out.flagged), key=r.job.key)
 
 
-def _write_report(report: RunReport, out_dir: Path, digest_items: dict[str, dict[str, Any]]) -> None:
+def _write_report(report: RunReport, out_dir: Path, digest_items: dict[str, dict[str, Any]],
+                  base_url: str | None = None) -> None:
     """run.json and the digest, whatever happened to the run."""
     run_info = report.to_dict()
     state.atomic_write(out_dir / "run.json", json.dumps(run_info, ensure_ascii=False, indent=2) + "\n")
     try:
-        write_digest(run_info, out_dir, state.atomic_write, digest_items)
+        write_digest(run_info, out_dir, state.atomic_write, digest_items, base_url)
     except Exception:  # the briefs and run.json are written; a digest must not hide what went wrong
         log.warning("could not write the digest", exc_info=True)

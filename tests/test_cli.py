@@ -211,7 +211,8 @@ def test_digest_lists_new_briefs_and_problems_once(inbox, tmp_path, fake_model):
     assert d["problems"] == [{"path": "empty.txt", "status": "rejected", "reason": "empty file"}]
     md = (out / "digest.md").read_text(encoding="utf-8")
     first = d["briefs"][0]
-    assert first["title"]["ko"] in md and first["first"]["ko"] in md and "a.md" in md and "empty file" in md
+    # the digest shows each story's English paragraph (the Korean sentences stay in the brief)
+    assert first["title"]["ko"] in md and first["gist"] in md and "a.md" in md and "empty file" in md
     assert first["figures"] > 0 and first["quotes"] == 3
     (inbox / "a.txt").write_text(ARTICLE.replace("3.50%로 동결했다", "3.25%로 인하했다"), encoding="utf-8")
     assert brief(inbox, "--out", out, model=fake_model).exit_code == 0

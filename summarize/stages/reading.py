@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import logging
 import re
@@ -13,7 +14,8 @@ from ..errors import Rejected
 from ..records import Meta, Source, SourceKind
 from ._text import hangul_ratio
 
-__all__ = ["KINDS", "find_inputs", "found_instead", "read_source", "decode"]
+__all__ = ["KINDS", "find_inputs", "found_instead", "read_source", "decode", "sidecar", "sidecar_url",
+           "input_digest"]
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +149,44 @@ def _control_ratio(text: str) -> float:
     return bad / len(text)
 
 
+def sidecar(path: Path) -> Path | None:
+    """The file beside an article that holds its address: `article.txt.url`, else `article.url`; None if neither."""
+    for p in (path.with_name(path.name + ".url"), path.with_suffix(".url")):
+        if p.is_file():
+            return p
+    return None
+
+
+_URL_LINE = re.compile(r"^\s*(?:URL\s*=\s*)?(https?://\S+)\s*$", re.I)
+
+
+def sidecar_url(path: Path) -> str | None:
+    """The address in an article's sidecar: its first line that is an http(s) address, bare or as a Windows
+    Internet Shortcut writes it (`URL=https://...`); None without a sidecar or an address in it."""
+    side = sidecar(path)
+    if side is None:
+        return None
+    try:
+        text = side.read_bytes()[:8192].decode("utf-8-sig", "replace")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        m = _URL_LINE.match(line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def input_digest(path: Path) -> str:
+    """What an input's brief is made of, as a hash: the file's bytes and its sidecar's (a new or changed address
+    redoes the brief)."""
+    h = hashlib.sha256(path.read_bytes())
+    side = sidecar(path)
+    if side is not None:
+        h.update(b"\0url\0" + side.read_bytes()[:8192])
+    return h.hexdigest()
+
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
 
 
@@ -165,11 +205,16 @@ def read_source(path: Path, root: Path, max_bytes: int = 5_000_000) -> Source:
         declared = m.group(1).decode("ascii", "replace") if m else None
     text, encoding = decode(data, declared)
     if kind == "html":
-        return _from_html(text, rel, encoding, digest)
-    if kind == "markdown":
+        source = _from_html(text, rel, encoding, digest)
+    elif kind == "markdown":
         title, body, meta, zones = _from_markdown(text)
-        return Source(rel, body, encoding, digest, kind, title=title, meta=meta, zones=zones)
-    return Source(rel, text, encoding, digest, kind)
+        source = Source(rel, body, encoding, digest, kind, title=title, meta=meta, zones=zones)
+    else:
+        source = Source(rel, text, encoding, digest, kind)
+    url = sidecar_url(path)  # the address the file was saved from: it wins over what the page says of itself
+    if url:
+        source = dataclasses.replace(source, meta=dataclasses.replace(source.meta, url=url))
+    return source
 
 
 def _from_html(html: str, rel: str, encoding: str, digest: str) -> Source:
