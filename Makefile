@@ -7,35 +7,43 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+TESTS  := $(VENV)/.installed-test
 CONFIG ?= configs/default.toml
 OUT    ?= briefs
 MODEL  ?=
 
-.PHONY: install brief test test-fast lint browser bench bench-ray eval tiny-model clean
+.PHONY: install install-test brief test test-fast lint browser bench bench-ray eval tiny-model clean
 
 install: $(STAMP)
+install-test: $(TESTS)
 
-# torch is pinned here: this version's CPU wheel is what an unpinned install would otherwise
-# replace with a multi-GB CUDA build.
+# What a run needs, and nothing else (no test tools). torch is pinned here: this version's CPU wheel is what
+# an unpinned install would otherwise replace with a multi-GB CUDA build.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
+
+# The test tools on top (pytest, ruff, mypy, the SMTP server, hypothesis, the deploy files' linters)
+$(TESTS): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(TESTS)
 
 brief: install
 	$(VENV)/bin/summarize brief samples --out $(OUT) --config $(CONFIG) $(if $(MODEL),--model $(MODEL))
 
 # ruff, and mypy (its settings, strict on the modules that wire the package, are in pyproject.toml)
-lint: install
+lint: install-test
 	$(VENV)/bin/ruff check summarize tests bench
 	$(VENV)/bin/mypy
 
-# Headless Chromium and Korean fonts for the test that looks at the HTML email (Debian packages, as root)
+# Headless Chromium and Korean fonts for the test that looks at the HTML email (Debian packages, as root;
+# without their Recommends, which a headless browser does not need: no desktop, printing or mDNS helpers)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; } || \
 	  echo "note: chromium could not be installed; the email screenshot test will be skipped"
 
 # The tests marked `ray` start Ray, which reaches beyond this machine unless kept in: they run apart, in a
@@ -55,7 +63,7 @@ bench: install
 
 # The Ray executor against the local one, on the same cores (outside the test suite; it starts Ray, so it
 # runs in a loopback-only network namespace): see bench/ray_job.py. BENCH_ARGS: e.g. --copies 40 --model tiny
-bench-ray: install
+bench-ray: install-test
 	timeout 3600 .ci/loopback $(PY) bench/ray_job.py $(BENCH_ARGS)
 
 # The abridged summary against human extractive summaries (outside the test suite): sentence F1 and

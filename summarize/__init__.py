@@ -6,10 +6,12 @@ The library's API, re-exported from the modules that define it; the CLI (summari
 from .article import compose, explain, guard, prepare
 from .errors import (
     ConfigError,
+    InputError,
     Locked,
     MissingDependency,
     ModelUnavailable,
     NeedsCT2,
+    OutputError,
     Rejected,
     SummarizeError,
     UnknownModel,
@@ -24,6 +26,7 @@ from .records import (
     Figure,
     Meta,
     ModelInfo,
+    Name,
     Prepared,
     Quote,
     Sentence,
@@ -57,6 +60,7 @@ __all__ = [
     "Brief",
     "Figure",
     "Meta",
+    "Name",
     "ModelInfo",
     "Quote",
     "Sentence",
@@ -72,4 +76,6 @@ __all__ = [
     "VocabularyMismatch",
     "MissingDependency",
     "Locked",
+    "InputError",
+    "OutputError",
 ]

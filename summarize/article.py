@@ -8,9 +8,12 @@ one stage needs of another (the guard, the figure finder's check of an English) 
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import NamedTuple
@@ -33,23 +36,36 @@ from .records import (
 from .stages import guard as guarding
 from .stages.cleaning import clean
 from .stages.figures import article_domain, check_english, extract_figures, missing_figures, prerender
+from .stages.glossary import find_names, missing_names, names_in, prerender_names, read_tsv
+from .stages.provenance import provenance
 from .stages.quotes import find_quotes
-from .stages.reading import find_inputs, is_input, read_source
+from .stages.reading import KINDS, find_inputs, found_instead, input_digest, is_input, read_source, sidecar
 from .stages.rendering import to_json, to_markdown
 from .stages.segmenting import segment_analysed
+from .stages.segmenting import warm as warm_kiwi
 from .stages.selecting import select
 from .version import __version__
 
 __all__ = ["prepare", "explain", "compose", "guard", "render", "Rendered", "retry_texts", "figures_wrong",
-           "is_quantity", "article_key", "find_inputs", "is_input", "NO_HEADLINE"]
+           "is_quantity", "article_key", "find_inputs", "found_instead", "KINDS", "warm", "input_digest",
+           "glossary", "is_input", "sidecar", "NO_HEADLINE"]
 
 NO_HEADLINE = "the page has no headline: the first summary sentence stands in"
+
+
+def warm() -> float:
+    """Load what preparing an article needs that takes time (Kiwi), in the process that will prepare them; the
+    seconds it took."""
+    t0 = time.perf_counter()
+    warm_kiwi()
+    return round(time.perf_counter() - t0, 3)
 
 
 def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
     """All the stages before translation. Raises Rejected for inputs that are not articles."""
     source = read_source(path, root, options.max_bytes)
     article = clean(source, options.min_hangul)
+    article = dataclasses.replace(article, meta=provenance(article.meta, options.outlets))
     sentences, tokens = segment_analysed(article.paragraphs, {p for p, _, _ in article.spoken})
     if not sentences:
         raise Rejected("no sentences in the article body")
@@ -64,8 +80,23 @@ def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
     scores = select(sentences, counts, {q.sentence for q in quotes}, options.max_sentences, options.max_chars,
                     title=article.title, tokens=tokens)
     summary = tuple(sc.id for sc in scores)
-    units = _units(article.title, sentences, figures, quotes, summary, domain)
-    return Prepared(source, article, tuple(sentences), tuple(figures), tuple(quotes), summary, units, scores)
+    names = glossary(options)
+    units = _units(article.title, sentences, figures, quotes, summary, domain, names)
+    found = find_names(sentences, tokens, quotes, names, article.title)
+    return Prepared(source, article, tuple(sentences), tuple(figures), tuple(quotes), summary, units, scores, found)
+
+
+def glossary(options: BriefOptions) -> dict[str, str]:
+    """The run's glossary: the config's glossary file, then its [glossary] table (which wins where both name
+    the same Korean)."""
+    out = dict(_glossary_file(options.glossary_file)) if options.glossary_file else {}
+    out.update(options.glossary)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _glossary_file(path: str) -> dict[str, str]:
+    return read_tsv(path)
 
 
 def explain(path: Path, options: BriefOptions) -> Explained:
@@ -94,25 +125,28 @@ def _who(q: Quote) -> str | None:
 
 
 def _units(title: str | None, sentences: list[Sentence], figures: list[Figure], quotes: list[Quote],
-           summary: tuple[int, ...], domain: str | None = None) -> tuple[Unit, ...]:
-    """The texts to translate, each with the figures its English must keep: the title, the summary sentences,
-    each quote as its own unit, and the speakers (their names, or the role of a speaker the article does not
-    name)."""
+           summary: tuple[int, ...], domain: str | None = None,
+           names: Mapping[str, str] | None = None) -> tuple[Unit, ...]:
+    """The texts to translate, each with the figures and the glossary's names its English must keep: the title,
+    the summary sentences, each quote as its own unit, and the speakers (their names, or the role of a speaker
+    the article does not name)."""
     by_id = {s.id: s for s in sentences}
-    units = [Unit(title, tuple(extract_figures(title, -1, domain)))] if title else []
+    names = names or {}
+    units = [Unit(title, tuple(extract_figures(title, -1, domain)), names_in(title, names))] if title else []
     for i in summary:
-        units.append(Unit(by_id[i].ko, tuple(f for f in figures if f.sentence == i)))
+        units.append(Unit(by_id[i].ko, tuple(f for f in figures if f.sentence == i), names_in(by_id[i].ko, names)))
     for q in quotes:
-        units.append(Unit(q.ko, tuple(extract_figures(q.ko, q.sentence, domain))))
+        units.append(Unit(q.ko, tuple(extract_figures(q.ko, q.sentence, domain)), names_in(q.ko, names)))
         who = _who(q)
         if who:
-            units.append(Unit(who, ()))
+            units.append(Unit(who, (), names_in(who, names)))
     return tuple(units)
 
 
-def guard(ko: str, figures: Sequence[Figure], en: str, retry_en: str | None = None) -> Translated:
-    """The figure guard (summarize.stages.guard) with the figure finder's check of the English."""
-    return guarding.guard(ko, figures, en, retry_en, check_english)
+def guard(ko: str, figures: Sequence[Figure], en: str, retry_en: str | None = None,
+          names: Sequence[tuple[str, str]] = ()) -> Translated:
+    """The guard (summarize.stages.guard) with the figure finder's check of the English and the glossary's."""
+    return guarding.guard(ko, figures, en, retry_en, check_english, names, missing_names)
 
 
 def figures_wrong(ko: str, en: str) -> bool:
@@ -121,19 +155,31 @@ def figures_wrong(ko: str, en: str) -> bool:
     return any(check_english(ko, extract_figures(ko), en))
 
 
+def _retry_text(u: Unit) -> str:
+    """A unit's Korean with its figures and the glossary's names written out, for the model's second try."""
+    return prerender_names(prerender(u.ko, u.figures), u.names)
+
+
+def _whole_name(u: Unit) -> bool:
+    """A unit that is a name of the glossary and nothing else: its English is the glossary's."""
+    return any(u.ko.strip() == ko for ko, _ in u.names)
+
+
 def retry_texts(units: tuple[Unit, ...], first: dict[str, str]) -> list[str]:
-    """The pre-rendered sources of the units whose first English lost a figure."""
-    return [prerender(ko, figs) for ko, figs in units if figs and ko in first and missing_figures(figs, first[ko])]
+    """The pre-rendered sources of the units whose first English lost a figure or a name of the glossary."""
+    return [_retry_text(u) for u in units
+            if u.ko in first and not _whole_name(u)
+            and ((u.figures and missing_figures(u.figures, first[u.ko])) or missing_names(u.names, first[u.ko]))]
 
 
 def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: ModelInfo, note: str | None = None) -> Brief:
     """The brief of one article from its translations (`first`) and its figure-guard retranslations (`retry`)."""
-    units = dict(p.units)
+    units = {u.ko: u for u in p.units}
 
     def tr(ko: str) -> Translated:
-        figs = units.get(ko, ())
-        retry_en = retry.get(prerender(ko, figs)) if figs else None
-        return guard(ko, figs, first.get(ko, ""), retry_en)
+        u = units.get(ko, Unit(ko, ()))
+        retry_en = retry.get(_retry_text(u)) if u.figures or u.names else None
+        return guard(ko, u.figures, first.get(ko, ""), retry_en, u.names)
 
     by_id = {s.id: s for s in p.sentences}
     summary = tuple(SummaryLine(i, tr(by_id[i].ko)) for i in p.summary)
@@ -151,7 +197,7 @@ def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: Mo
     return Brief(
         source=p.source, article=p.article, sentences=p.sentences, summary=summary, figures=p.figures,
         quotes=quotes, title=title, warnings=tuple(warnings), model=model, tool_version=__version__,
-        scores=p.scores,
+        scores=p.scores, names=p.names,
     )
 
 
@@ -176,6 +222,8 @@ def article_key(sha256: str, fingerprint: str, options: BriefOptions) -> str:
         "max_sentences": options.max_sentences,
         "max_chars": options.max_chars,
         "min_hangul": options.min_hangul,
+        "glossary": sorted(glossary(options).items()),
+        "outlets": sorted(options.outlets.items()),
         "tool": __version__,
     }
     blob = json.dumps([sha256, relevant], sort_keys=True)

@@ -1,44 +1,66 @@
 """The command line (Click only): parses, validates, wires, and maps errors to exit codes; the work is done
 by the library (summarize.run, summarize.article, summarize.deliver, summarize.translate).
 
-Exit codes: 0 every accepted article was briefed (rejected inputs are reported, not
-failures); 1 an article failed, the model could not be loaded, or another run holds the
-output folder; 2 usage error (missing folder, unknown model alias, bad config).
+Every error a user can cause is one line on stderr (`error: ...`) and one of these exit codes; a traceback
+only with -vv:
+
+  0  every accepted article was briefed or is unchanged (rejected inputs are reported, not failures)
+  1  the run went through, but an article or a delivery failed; or an unexpected error (a bug)
+  2  usage: a bad flag, environment variable or config file; an unknown model alias or a missing model folder;
+     an input folder with no article files, or --out that is the input folder or holds it; a delivery asked
+     for without its settings (all checked before any work)
+  3  the model cannot be used (not fetched, not loadable, or fails its vocabulary check): nothing was briefed
+  4  the output folder cannot be used: not writable, another run holds it, or a newer version wrote its state
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shlex
 import shutil
 import sys
-from dataclasses import dataclass, replace
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
+from click.core import ParameterSource
 
-from .errors import ConfigError, SummarizeError, UnknownModel
+from .errors import (
+    ConfigError,
+    InputError,
+    Locked,
+    ModelUnavailable,
+    OutputError,
+    StateError,
+    SummarizeError,
+)
 from .jobs import STEPS, Steps
-from .options import BriefOptions, EmailOptions, RayOptions, Spec, load_options, spec_of
-from .records import Entry
+from .options import BriefOptions, Spec, settle, spec_of
+from .progress import Progress
+from .records import Entry, Phase
+from .run import Locator
 from .translate.base import TranslatorFactory
 from .version import __version__
 from .workers import PoolFactory, Workers
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_MODEL, EXIT_OUTPUT = 0, 1, 2, 3, 4
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100, "terminal_width": 100}
 
 
 @dataclass(frozen=True)
 class Wiring:
-    """What the commands run on, where it is not the default: the model loader, the steps of an article, the
-    pool of workers. A test hands in fakes: `CliRunner().invoke(main, args, obj=Wiring(...))`."""
+    """What the commands run on, where it is not the default: the model loader (and what finds its files first),
+    the steps of an article, the pool of workers. A test hands in fakes: `CliRunner().invoke(main, args,
+    obj=Wiring(...))`."""
 
     translator_factory: TranslatorFactory | None = None
     steps: Steps = STEPS
     pool: PoolFactory = Workers
+    locator: Locator | None = None
 
 
 def _wiring() -> Wiring:
@@ -50,9 +72,27 @@ def _spec(name: str) -> Spec:
     return spec_of(BriefOptions, name)
 
 
+# The option types of the settings, built from their one definition in summarize.options: the choices and ranges
+# that --help shows. They take any text: summarize.options.settle checks it, with the config file's values and
+# the environment's, so that every bad setting is told at once, one line each.
+class _Choice(click.Choice):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+
+class _IntRange(click.IntRange):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+
+class _FloatRange(click.FloatRange):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+
 def _choice(name: str) -> click.Choice:
     """The choices of option `name`, as summarize.options defines them."""
-    return click.Choice(list(_spec(name).choices))
+    return _Choice(list(_spec(name).choices))
 
 
 def _range(name: str) -> click.IntRange | click.FloatRange:
@@ -60,15 +100,29 @@ def _range(name: str) -> click.IntRange | click.FloatRange:
     spec = _spec(name)
     low = spec.flag_min if spec.flag_min is not None else spec.min
     if spec.type is int:
-        return click.IntRange(min=None if low is None else int(low), max=None if spec.max is None else int(spec.max))
-    return click.FloatRange(min=low, max=spec.max)
+        return _IntRange(min=None if low is None else int(low), max=None if spec.max is None else int(spec.max))
+    return _FloatRange(min=low, max=spec.max)
 
 
 def _env(name: str) -> str | None:
     return _spec(name).env
 
 
-_SMTP_HOST = spec_of(EmailOptions, "host").env or ""
+def _given(ctx: click.Context, names: tuple[str, ...]) -> dict[str, tuple[Any, str]]:
+    """The settings given as flags or environment variables: name -> (value, the flag or variable it came from)."""
+    out: dict[str, tuple[Any, str]] = {}
+    params = {p.name: p for p in ctx.command.params}
+    for name in names:
+        value = ctx.params.get(name)
+        if value is None:
+            continue
+        param = params[name]
+        if ctx.get_parameter_source(name) is ParameterSource.ENVIRONMENT:
+            where = str(param.envvar)
+        else:
+            where = max((o for o in param.opts if o.startswith("--")), key=len, default=param.opts[0]).split("/")[0]
+        out[name] = (value, where)
+    return out
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -80,7 +134,51 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     root.setLevel(level)
 
 
-@click.group(context_settings=CONTEXT)
+def _tracebacks() -> bool:
+    """Whether -vv asked for debug output (and so for tracebacks)."""
+    return logging.getLogger("summarize").getEffectiveLevel() <= logging.DEBUG
+
+
+def _fail(code: int, *lines: str) -> NoReturn:
+    """One line on stderr per problem, and the exit code."""
+    for line in lines:
+        click.echo(f"error: {line}", err=True)
+    sys.exit(code)
+
+
+class _Main(click.Group):
+    """The group, with every error in one line: Click's usage errors (without the usage text), and an error
+    nobody expected (its traceback with -vv)."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except click.UsageError as e:
+            hint = f" (`{e.ctx.command_path} --help` shows the options)" if e.ctx is not None else ""
+            _fail(EXIT_USAGE, f"{e.format_message()}{hint}")
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            click.echo("\ninterrupted", err=True)
+            sys.exit(130)
+        except Exception as e:  # a bug, or something nobody thought of: one line, and the traceback with -vv
+            if _tracebacks():
+                traceback.print_exc()
+            where = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
+            at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+            _fail(EXIT_FAILED, f"unexpected {type(e).__name__}{at}: {str(e).splitlines()[0] if str(e) else ''} "
+                               "(-vv shows the traceback)")
+        sys.exit(rv if isinstance(rv, int) else EXIT_OK)
+
+
+@click.group(cls=_Main, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="summarize", message="%(prog)s %(version)s")
 def main() -> None:
     """Turn a folder of Korean news articles into bilingual (Korean + English) briefs.
@@ -92,15 +190,13 @@ def main() -> None:
 
 
 class _InputDir(click.ParamType):
-    """A folder that exists, or (for --executor ray) the URL of a folder in object storage."""
+    """A folder that exists, or (for --executor ray) the URL of a folder in object storage (s3://, gs://, ...)."""
 
     name = "folder"
 
-    def convert(self, value, param, ctx):
-        from .cluster import is_url
-
-        if is_url(value):
-            return value
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and "://" in value:
+            return value  # run() says that only --executor ray reads it
         return click.Path(exists=True, file_okay=False, path_type=Path).convert(value, param, ctx)
 
 
@@ -129,7 +225,7 @@ class _InputDir(click.ParamType):
 @click.option("--max-unknown", envvar=_env("max_unknown"), type=_range("max_unknown"), metavar="SHARE",
               help="Stop before translating if the model's vocabulary lacks more than this share of the pieces "
                    "of Korean text (default: 0.02; 1 turns the check off).")
-@click.option("--offline/--online", default=None, envvar=_env("offline"),
+@click.option("--offline/--online", default=None,
               help="Offline: use only the HF cache or a local folder, never the hub (HF_HUB_OFFLINE=1 too).")
 @click.option("--force", is_flag=True, help="Redo every article, even those whose brief is up to date.")
 @click.option("--lock-wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
@@ -139,17 +235,19 @@ class _InputDir(click.ParamType):
 @click.option("--slack", "to_slack", is_flag=True,
               help="Then post the digest to Slack (SUMMARIZE_SLACK_WEBHOOK, or SUMMARIZE_SLACK_TOKEN and a channel).")
 @click.option("--each", is_flag=True, help="Deliver each new brief instead of the digest.")
+@click.option("--base-url", envvar=_env("base_url"), metavar="URL",
+              help="Where OUT_DIR is published on the web: the digest's links become URL + file name.")
 @click.option("--executor", envvar=_env("executor"), type=_choice("executor"),
               help="Where the articles are prepared and translated: local (this machine; the default) or ray (a Ray "
-                   "cluster, see docs/cluster.md; pip install 'summarize[ray]').")
-@click.option("--ray-address", envvar=spec_of(RayOptions, "address").env, metavar="auto|HOST:PORT",
+                   "cluster, docs/cluster.md; pip install 'summarize[ray]').")
+@click.option("--ray-address", envvar=_env("ray_address"), metavar="auto|HOST:PORT",
               help="With --executor ray: the cluster (auto: the one this machine is a node of; default: RAY_ADDRESS, "
                    "else a Ray started for the run).")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no progress bar.")
 def brief(input_dir, out_dir, model, revision, config_file, device, backend, compute_type, threads, batch_size,
-          max_sentences, max_unknown, offline, force, lock_wait, email_to, to_slack, each, executor, ray_address,
-          verbose, quiet):
+          max_sentences, max_unknown, offline, force, lock_wait, email_to, to_slack, each, base_url, executor,
+          ray_address, verbose, quiet):
     """Brief every article (.txt, .md, .html, .htm) under INPUT_DIR into OUT_DIR.
 
     Writes OUT_DIR/X.md and OUT_DIR/X.json per article and OUT_DIR/run.json for the run.
@@ -159,76 +257,208 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
     _setup_logging(verbose, quiet)
     from .run import run
 
+    ctx = click.get_current_context()
+    given = _given(ctx, SETTINGS)
+    offline_env = _env("offline") or ""
+    if "offline" not in given and os.environ.get(offline_env):
+        given["offline"] = (os.environ[offline_env], offline_env)
     try:
-        options = load_options(config_file).replace(
-            model=model, revision=revision, device=device, backend=backend, compute_type=compute_type,
-            threads=threads, batch_size=batch_size, max_sentences=max_sentences, max_unknown=max_unknown,
-            offline=offline, executor=executor,
-        )
-        if ray_address:
-            options = options.replace(ray=replace(options.ray, address=ray_address))
+        options = settle(config_file, given, os.environ)
     except ConfigError as e:
-        raise click.UsageError(str(e)) from None
-    if out_dir.exists() and not out_dir.is_dir():
-        raise click.UsageError(f"--out {out_dir} exists and is not a folder")
+        _fail(EXIT_USAGE, *e.problems)
+    recipients = list(email_to) or list(options.email.to)
+    smtp, slack = _delivery_settings(options, recipients, to_slack)  # before any work: a missing setting stops it
 
-    total = _count_inputs(input_dir, out_dir, options)
-    show_bar = not quiet and sys.stderr.isatty()
-    bar = click.progressbar(length=total, label="briefing", file=sys.stderr) if show_bar else None
-
-    def on_entry(e: Entry) -> None:
-        if bar is not None:
-            bar.update(1)
-        if e.status in ("rejected", "failed"):
-            msg = f"{e.status}: {e.path}: {e.reason}"
-            if bar is not None:
-                click.echo("", err=True)
-            if not quiet or e.status == "failed":
-                click.echo(msg, err=True)
-        elif e.status == "written" and verbose and e.outputs:
-            click.echo(f"written: {e.path} -> {e.outputs['md']}", err=True)
-
+    display = _Display(quiet, verbose, sys.stderr.isatty())
+    wiring = _wiring()
     try:
-        if bar is not None:
-            bar.__enter__()
-        try:
-            wiring = _wiring()
-            report = run(input_dir, out_dir, options, force=force, lock_wait=lock_wait, on_entry=on_entry,
-                         translator_factory=wiring.translator_factory, steps=wiring.steps, pool=wiring.pool)
-        finally:
-            if bar is not None:
-                bar.__exit__(None, None, None)
-    except UnknownModel as e:
-        raise click.UsageError(str(e)) from None
+        with display:
+            report = run(input_dir, out_dir, options, force=force, lock_wait=lock_wait, on_entry=display.entry,
+                         on_phase=display.phase, translator_factory=wiring.translator_factory, steps=wiring.steps,
+                         pool=wiring.pool, locator=wiring.locator)
+    except ConfigError as e:  # an unknown model alias, a model folder that is not there
+        _fail(EXIT_USAGE, *e.problems)
+    except InputError as e:
+        _fail(EXIT_USAGE, str(e))
+    except ModelUnavailable as e:
+        _fail(EXIT_MODEL, _model_problem(e))
+    except (OutputError, Locked, StateError) as e:
+        _fail(EXIT_OUTPUT, str(e))
     except SummarizeError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(EXIT_FAILED)
-    if report.model_error:
-        click.echo(f"error: {report.model_error}", err=True)
+        _fail(EXIT_FAILED, str(e))
     click.echo(report.summary_line())
     delivered_ok = True
-    recipients = list(email_to) or list(options.email.to)
-    if recipients:
-        delivered_ok &= _send_email(out_dir, recipients, options, each, False, False)
-    if to_slack:
-        delivered_ok &= _send_slack(out_dir, None, None, options.slack.channel, each, False, False)
+    if smtp is not None:
+        delivered_ok &= _send_email(out_dir, recipients, options, each, False, False, smtp)
+    if slack is not None:
+        delivered_ok &= _slack_report(_slack(out_dir, slack, each, False, False, options.base_url))
     sys.exit(EXIT_OK if report.ok and delivered_ok else EXIT_FAILED)
 
 
-def _count_inputs(input_dir: Path | str, out_dir: Path, options: BriefOptions) -> int:
-    """The articles a run will find (for the progress bar): in a folder, or in object storage (--executor ray)."""
-    from .article import find_inputs
-    from .cluster import find_objects, is_url
+# The settings that `summarize brief` takes as flags (and environment variables), checked with the config's
+SETTINGS = ("model", "revision", "device", "backend", "compute_type", "threads", "batch_size", "max_sentences",
+            "max_unknown", "offline", "base_url", "executor", "ray_address")
 
-    if not is_url(input_dir):
-        return len(find_inputs(Path(input_dir), exclude=(out_dir,)))
-    if options.executor != "ray":
-        raise click.UsageError(f"{input_dir} is in object storage, which only --executor ray reads")
-    try:
-        return len(find_objects(str(input_dir))[1])
-    except SummarizeError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(EXIT_FAILED)
+
+def _delivery_settings(options: BriefOptions, recipients: list[str], to_slack: bool) -> tuple[Any, Any]:
+    """The SMTP settings and the Slack target a run will deliver with (None where it will not), checked now, so
+    that a setting that is missing stops the run before any work rather than after it."""
+    from .deliver.mail import SmtpSettings
+
+    problems, smtp, slack = [], None, None
+    if recipients:
+        try:
+            smtp = SmtpSettings.load(options.email)
+        except ConfigError as e:
+            problems += [f"--email-to: {p}" for p in e.problems]
+    if to_slack:
+        try:
+            slack = _slack_target(None, None, options.slack.channel, False)
+        except ConfigError as e:
+            problems += [f"--slack: {p}" for p in e.problems]
+    if problems:
+        _fail(EXIT_USAGE, *problems)
+    return smtp, slack
+
+
+def _prog() -> str:
+    """This program as the user can run it again: `summarize` where that is the one on the PATH, else its path
+    (`.venv/bin/summarize`), else `python -m summarize`."""
+    argv0 = Path(sys.argv[0])
+    if argv0.name == "summarize" and argv0.is_file():
+        on_path = shutil.which("summarize")
+        if on_path and Path(on_path).resolve() == argv0.resolve():
+            return "summarize"
+        try:
+            return shlex.quote(str(argv0.resolve().relative_to(Path.cwd())))
+        except ValueError:
+            return shlex.quote(str(argv0.resolve()))
+    python = Path(sys.executable)
+    on_path = shutil.which(python.name)
+    if on_path and Path(on_path).resolve() == python.resolve():
+        shown = python.name
+    else:
+        try:
+            shown = str(python.relative_to(Path.cwd()))
+        except ValueError:
+            shown = str(python)
+    return f"{shlex.quote(shown)} -m summarize"
+
+
+def _trial() -> str:
+    """The way to try the tool with no download (the Makefile's tiny random model), where there is a checkout."""
+    root = Path(__file__).resolve().parent.parent
+    makefile = root / "Makefile"
+    if not makefile.is_file() or "tiny-model:" not in makefile.read_text(encoding="utf-8", errors="replace"):
+        return ""
+    cd = "" if root == Path.cwd().resolve() else f"cd {shlex.quote(str(root))} && "
+    return f"; to try the tool without a download: `{cd}make tiny-model && make brief MODEL=.tiny-model`"
+
+
+def _model_problem(e: ModelUnavailable) -> str:
+    """The model's problem in one line: the cause, and a fix that works as written."""
+    if not e.fetch:  # the trial route where the model itself is missing or broken, not the wrong one for the run
+        return f"{e.cause}{_trial() if type(e) is ModelUnavailable else ''}"
+    pull = f"`{_prog()} models pull {shlex.quote(e.fetch)}`"
+    if e.offline == "offline mode is on":
+        fix = (f"fetch it with {pull} with offline mode off (HF_HUB_OFFLINE unset, no --offline), here or on a "
+               "machine that can reach the hub and then copy its Hugging Face cache here; or give --model a folder "
+               "that holds the model")
+    elif e.offline:
+        fix = (f"on a machine that can reach the hub, {pull} fetches it; then copy that machine's Hugging Face cache "
+               "(HF_HOME) here, or the model's folder, and give --model that folder")
+    else:
+        fix = f"fetch it with {pull}"
+    return f"{e.cause}: {fix}{_trial()}"
+
+
+class _Display:
+    """What `summarize brief` shows on stderr as it goes: a line for each step that takes time, rejects and
+    failures, and (on a terminal) a status line with the articles done, the rate, the time elapsed and left."""
+
+    SLOW = 0.5  # a step that took less is not worth a line of its own
+
+    def __init__(self, quiet: bool, verbose: int, tty: bool):
+        self.quiet, self.verbose, self.live = quiet, verbose, tty and not quiet
+        self.progress = Progress()
+        self.planned = False
+        self.unchanged = 0
+        self.status = ""  # the status line on screen ("" where there is none)
+        self.handler_filter = self._clear_for_log
+
+    def __enter__(self) -> _Display:
+        for h in logging.getLogger("summarize").handlers:
+            h.addFilter(self.handler_filter)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._show("")
+        for h in logging.getLogger("summarize").handlers:
+            h.removeFilter(self.handler_filter)
+
+    def _clear_for_log(self, record: logging.LogRecord) -> bool:
+        self._show("")
+        return True
+
+    def _show(self, status: str) -> None:
+        """Replace the status line (on a terminal only: a carriage return, and the line cleared)."""
+        if not self.live:
+            return
+        if status or self.status:
+            sys.stderr.write(f"\r\033[K{status}")
+            sys.stderr.flush()
+        self.status = status
+
+    def say(self, line: str) -> None:
+        """A line that stays, above the status line."""
+        status = self.status
+        self._show("")
+        click.echo(line, err=True)
+        self._show(status)
+
+    def phase(self, p: Phase) -> None:
+        done = p.seconds is not None
+        if p.name == "plan" and done:
+            self.planned = True
+            self.progress.plan(p.count or 0)
+        elif p.name == "model" and done:
+            self.progress.ready()
+        if self.quiet or p.name == "plan":
+            return
+        if not done:
+            text = {"locate": f"finding the model {p.detail} (fetching it where it is missing)",
+                    "kiwi": "loading Kiwi (the Korean analyser)",
+                    "convert": f"converting {p.detail} for CTranslate2 (once; it is cached after)",
+                    "model": f"loading the model {p.detail} and checking it"}[p.name]
+            if self.live:
+                self._show(text + " ...")
+            elif p.name == "convert":
+                self.say(text + " ...")
+            return
+        seconds = p.seconds or 0.0
+        if p.name == "locate" and seconds < self.SLOW:
+            self._show(self.progress_line())
+            return
+        text = {"locate": f"model {p.detail} found", "kiwi": "Kiwi loaded",
+                "convert": f"{p.detail} converted for CTranslate2", "model": f"model {p.detail} loaded and checked"}[p.name]
+        n = self.progress.total
+        todo = f"; briefing {n} article{'' if n == 1 else 's'} ({self.unchanged} unchanged)" if p.name == "model" else ""
+        self.say(f"{text} in {seconds:.1f} s{todo}")
+        self._show(self.progress_line())
+
+    def progress_line(self) -> str:
+        return f"briefing {self.progress.line()}" if self.planned else ""
+
+    def entry(self, e: Entry) -> None:
+        if not self.planned:
+            self.unchanged += e.status == "unchanged"
+        else:
+            self.progress.advance()
+        if e.status in ("rejected", "failed") and (not self.quiet or e.status == "failed"):
+            self.say(f"{e.status}: {e.path}: {e.reason}")
+        elif e.status == "written" and self.verbose and e.outputs:
+            self.say(f"written: {e.path} -> {e.outputs['md']}")
+        self._show(self.progress_line())
 
 
 def _report(outcomes) -> bool:
@@ -245,46 +475,72 @@ def _report(outcomes) -> bool:
 
 
 def _send_email(out_dir: Path, recipients: list[str], options: BriefOptions, each: bool, dry_run: bool,
-                resend: bool) -> bool:
+                resend: bool, settings: Any = None) -> bool:
     from .deliver.mail import SmtpSettings, send_email
 
+    if settings is None:
+        try:
+            settings = SmtpSettings.load(options.email) if not dry_run or options.email.host \
+                else SmtpSettings(host="dry-run", sender=options.email.sender or "summarize@localhost")
+        except ConfigError as e:
+            _fail(EXIT_USAGE, *e.problems)
     try:
-        settings = SmtpSettings.load(options.email) if not dry_run or os.environ.get(_SMTP_HOST) \
-            else SmtpSettings(host="dry-run", sender=options.email.sender or "summarize@localhost")
-        return _report(send_email(Path(out_dir), recipients, settings, each, dry_run, resend))
-    except ConfigError as e:
-        raise click.UsageError(str(e)) from None
+        return _report(send_email(Path(out_dir), recipients, settings, each, dry_run, resend,
+                                  base_url=options.base_url))
     except SummarizeError as e:
         click.echo(f"error: {e}", err=True)
         return False
 
 
-def _send_slack(out_dir: Path, webhook: str | None, token: str | None, channel: str | None, each: bool,
-                dry_run: bool, resend: bool) -> bool:
-    from .deliver.slack import SlackTarget, send_slack
+def _slack_target(webhook: str | None, token: str | None, channel: str | None, dry_run: bool) -> Any:
+    """Where Slack messages go: a webhook, or a token with a channel (ConfigError where neither is set)."""
+    from .deliver.slack import SlackTarget
 
     webhook = webhook or os.environ.get("SUMMARIZE_SLACK_WEBHOOK")
     token = token or os.environ.get("SUMMARIZE_SLACK_TOKEN")
     if not dry_run and not webhook and not token:
-        raise click.UsageError("no Slack destination: set SUMMARIZE_SLACK_WEBHOOK, or SUMMARIZE_SLACK_TOKEN "
-                               "with --channel")
+        raise ConfigError("no Slack destination: set SUMMARIZE_SLACK_WEBHOOK, or SUMMARIZE_SLACK_TOKEN with --channel")
     if token and not webhook and not channel:
-        raise click.UsageError("posting with a token needs --channel (or channel in the config's [slack] table)")
-    target = SlackTarget(webhook=None if token and not webhook else webhook, token=token if not webhook else None,
-                         channel=channel, api=os.environ.get("SUMMARIZE_SLACK_API", "https://slack.com/api"))
+        raise ConfigError("posting with a token needs --channel (or channel in the config's [slack] table)")
+    return SlackTarget(webhook=None if token and not webhook else webhook, token=token if not webhook else None,
+                       channel=channel, api=os.environ.get("SUMMARIZE_SLACK_API", "https://slack.com/api"))
+
+
+def _slack(out_dir: Path, target: Any, each: bool, dry_run: bool, resend: bool,
+           base_url: str | None = None) -> list[Any]:
+    from .deliver.slack import send_slack
+
     try:
-        return _report(send_slack(Path(out_dir), target, each, dry_run, resend))
+        return list(send_slack(Path(out_dir), target, each, dry_run, resend, base_url=base_url))
     except SummarizeError as e:
         click.echo(f"error: {e}", err=True)
-        return False
+        return [_Failed()]
 
 
-def _load(config_file):
-    """The options of a config file; a bad one is a usage error."""
+def _slack_report(outcomes: list[Any]) -> bool:
+    """The report of a Slack delivery; False where it failed as a whole (and said why) or in part."""
+    whole = any(isinstance(o, _Failed) for o in outcomes)
+    return _report([o for o in outcomes if not isinstance(o, _Failed)]) and not whole
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A delivery that failed as a whole (its reason already told)."""
+
+    status: str = "failed"
+    channel: str = ""
+    item: str = ""
+    recipient: str = ""
+    detail: str = ""
+
+
+def _load(config_file: Path | None, smtp: bool = True) -> BriefOptions:
+    """The options of a config file, and of the environment's SMTP variables (`smtp`); every problem a line,
+    exit 2."""
     try:
-        return load_options(config_file)
+        return settle(config_file, {}, os.environ if smtp else None)
     except ConfigError as e:
-        raise click.UsageError(str(e)) from None
+        _fail(EXIT_USAGE, *e.problems)
 
 
 @main.command(context_settings=CONTEXT)
@@ -305,7 +561,7 @@ def explain(file, config_file, full, only):
     from .article import explain as explain_file
     from .stages.rendering import explain_text
 
-    options = _load(config_file)
+    options = _load(config_file, smtp=False)
     ex = explain_file(file, options)
     width = None if full else max(60, shutil.get_terminal_size((100, 20)).columns)
     click.echo(explain_text(ex, width, tuple(only)), nl=False)
@@ -325,6 +581,16 @@ _resend_option = click.option("--resend", is_flag=True, help="Send again what wa
 _send_config_option = click.option("--config", "-c", "config_file", envvar="SUMMARIZE_CONFIG",
                                    type=click.Path(exists=True, dir_okay=False, path_type=Path),
                                    help="TOML settings file ([email] and [slack] tables).")
+_base_url_option = click.option("--base-url", envvar=_env("base_url"), metavar="URL",
+                                help="Where OUT_DIR is published on the web: briefs are linked as URL + file name "
+                                     "(default: the config's base_url, or the one the digest was written with).")
+
+
+def _with_base_url(options: BriefOptions, base_url: str | None) -> BriefOptions:
+    try:
+        return options.replace(base_url=base_url)
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from None
 
 
 @send.command("email", context_settings=CONTEXT)
@@ -334,8 +600,9 @@ _send_config_option = click.option("--config", "-c", "config_file", envvar="SUMM
 @_dry_option
 @_resend_option
 @_send_config_option
+@_base_url_option
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
-def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
+def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, base_url, verbose):
     """Mail the digest or the briefs in OUT_DIR.
 
     SMTP settings: SUMMARIZE_SMTP_HOST, SUMMARIZE_SMTP_PORT, SUMMARIZE_SMTP_USER, SUMMARIZE_SMTP_PASSWORD,
@@ -343,7 +610,7 @@ def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
     (never the password).
     """
     _setup_logging(verbose, False)
-    options = _load(config_file)
+    options = _with_base_url(_load(config_file), base_url)
     sys.exit(EXIT_OK if _send_email(out_dir, list(to), options, not digest, dry_run, resend) else EXIT_FAILED)
 
 
@@ -356,12 +623,21 @@ def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, verbose):
 @_dry_option
 @_resend_option
 @_send_config_option
+@_base_url_option
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
-def send_slack_cmd(out_dir, webhook, token, channel, digest, dry_run, resend, config_file, verbose):
-    """Post the digest or the briefs in OUT_DIR to Slack, as Block Kit messages."""
+def send_slack_cmd(out_dir, webhook, token, channel, digest, dry_run, resend, config_file, base_url, verbose):
+    """Post the digest or the briefs in OUT_DIR to Slack, as Block Kit messages.
+
+    The digest is one message with its stories by section; with a token, each story's brief follows in its
+    thread (a webhook cannot thread: it posts the digest alone).
+    """
     _setup_logging(verbose, False)
-    options = _load(config_file)
-    ok = _send_slack(out_dir, webhook, token, channel or options.slack.channel, not digest, dry_run, resend)
+    options = _with_base_url(_load(config_file), base_url)
+    try:
+        target = _slack_target(webhook, token, channel or options.slack.channel, dry_run)
+    except ConfigError as e:
+        _fail(EXIT_USAGE, *e.problems)
+    ok = _slack_report(_slack(out_dir, target, not digest, dry_run, resend, options.base_url))
     sys.exit(EXIT_OK if ok else EXIT_FAILED)
 
 
@@ -412,9 +688,24 @@ def _model_command(name: str, revision: str | None, cache_dir: Path | None, verb
     _setup_logging(verbose, False)
     try:
         spec = resolve_model(name)
-    except UnknownModel as e:
-        raise click.UsageError(str(e)) from None
-    return spec, BriefOptions(model=name, revision=revision, cache_dir=str(cache_dir) if cache_dir else None)
+        return spec, BriefOptions(model=name, revision=revision, cache_dir=str(cache_dir) if cache_dir else None)
+    except ConfigError as e:
+        _fail(EXIT_USAGE, *e.problems)
+
+
+def _pull_problem(e: ModelUnavailable, hub_id: str, options: BriefOptions) -> str:
+    """Why `models pull` could not fetch, and what to do instead: on a machine that cannot reach the hub, running
+    the same command again is no fix."""
+    from .translate.hub import hf_cache
+
+    if e.offline == "offline mode is on":
+        return (f"{e.cause}: this machine is set to stay offline; if it can reach the hub, run "
+                f"`HF_HUB_OFFLINE=0 {_prog()} models pull {shlex.quote(e.fetch or hub_id)}`")
+    if e.offline:
+        return (f"{e.cause}: fetch it on a machine that can (`summarize models pull {shlex.quote(e.fetch or hub_id)}`, "
+                f"or `hf download {hub_id}`), then copy that machine's Hugging Face cache into {hf_cache(options)} "
+                "here (or the model's folder, and give --model that folder)")
+    return str(e)
 
 
 @models.command("pull", context_settings=CONTEXT)
@@ -429,9 +720,8 @@ def models_pull(model, revision, cache_dir, verbose):
 
     try:
         folder, rev = fetch(spec, options, progress=True)
-    except SummarizeError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(EXIT_FAILED)
+    except ModelUnavailable as e:
+        _fail(EXIT_MODEL, _pull_problem(e, spec.id, options))
     click.echo(f"{spec.id} @ {rev or 'local'}: {folder}")
 
 
@@ -439,9 +729,9 @@ def models_pull(model, revision, cache_dir, verbose):
 @click.argument("model", metavar="ALIAS|HUB_ID|PATH")
 @_revision_option
 @_cache_option
-@click.option("--device", type=_choice("device"), default="auto", show_default=True,
+@click.option("--device", type=click.Choice(_spec("device").choices), default="auto", show_default=True,
               help="Convert for the device a run would use.")
-@click.option("--compute-type", default="auto", show_default=True, type=_choice("compute_type"),
+@click.option("--compute-type", default="auto", show_default=True, type=click.Choice(_spec("compute_type").choices),
               help="Weights to store (auto: int8 for the CPU, float16 for a GPU).")
 @click.option("--force", is_flag=True, help="Convert again even if a conversion is cached.")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
@@ -454,9 +744,10 @@ def models_convert(model, revision, cache_dir, device, compute_type, force, verb
     try:
         _, ctype = ct2_target(options, ready=spec.backend == "ct2")
         folder, converted = convert(spec, options, force=force, quantization=weight_type(ctype))
+    except ModelUnavailable as e:
+        _fail(EXIT_MODEL, _model_problem(e))
     except SummarizeError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(EXIT_FAILED)
+        _fail(EXIT_FAILED, str(e))
     if ct2_root(options) not in folder.parents:  # the model itself: a ready CTranslate2 one
         click.echo(f"a ready CTranslate2 model, nothing to convert: {folder}")
     else:

@@ -33,34 +33,36 @@ import logging
 import math
 import pickle
 import re
+import sqlite3
 import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import article, state
 from .errors import (
     ClusterError,
+    InputError,
     MissingDependency,
     ModelUnavailable,
-    NeedsCT2,
+    OutputError,
     SummarizeError,
     VocabularyMismatch,
 )
 from .jobs import STEPS, Job, Plan, Ready, Spooled, Steps, WriteJob, plan, plan_one, prepare_job, to_write
 from .options import BriefOptions
-from .records import Entry, ModelInfo
+from .records import Entry, ModelInfo, OnPhase
 from .report import RunReport, digest_item
-from .run import MODEL_UNAVAILABLE, _Books, _write_report
+from .run import Locator, _Books, _Phases, _write_report, check_folders
 from .translate.base import ModelSpec, TranslatorFactory, model_fingerprint, resolve_model
 from .translate.batching import batch_limits
 from .translate.cache import TranslationCache
 from .translate.checks import canary, check_vocabulary
-from .translate.loading import load_translator
+from .translate.loading import load_translator, locate
 
 __all__ = ["run_cluster", "find_objects", "is_url", "Object", "RAY_MISSING"]
 
@@ -93,12 +95,14 @@ def _import_ray() -> Any:
 @dataclass(frozen=True)
 class Object:
     """An input in object storage: its path in its filesystem, its path relative to the input folder, its size,
-    and what tells a changed object from the same one without reading it (its size and time)."""
+    what tells a changed object from the same one without reading it (its size and time, and its sidecar's), and
+    the object beside it that holds its address (`X.txt.url`, else `X.url`, as for a local file), if any."""
 
     path: str
     rel: str
     size: int
     stamp: str
+    sidecar: str | None = None
 
 
 def _shown(url: str) -> str:
@@ -121,11 +125,17 @@ def find_objects(url: str) -> tuple[Any, list[Object]]:
     except (OSError, ValueError, pyarrow.ArrowException) as e:
         raise ClusterError(f"cannot list {_shown(url)}: {e}") from None
     base = base.rstrip("/")
+    files = {info.path: info for info in infos if info.type == pafs.FileType.File}
     found = []
-    for info in infos:
-        rel = info.path[len(base):].lstrip("/")
-        if info.type == pafs.FileType.File and article.is_input(PurePosixPath(rel)):
-            found.append(Object(info.path, rel, info.size, f"{info.size} bytes, {info.mtime_ns} ns"))
+    for path, info in files.items():
+        rel = path[len(base):].lstrip("/")
+        if not article.is_input(PurePosixPath(rel)):
+            continue
+        stamp = f"{info.size} bytes, {info.mtime_ns} ns"
+        side = next((s for s in (path + ".url", str(PurePosixPath(path).with_suffix(".url"))) if s in files), None)
+        if side is not None:
+            stamp += f"; address {files[side].size} bytes, {files[side].mtime_ns} ns"
+        found.append(Object(path, rel, info.size, stamp, side))
     return filesystem, sorted(found, key=lambda o: o.rel)
 
 
@@ -147,8 +157,8 @@ def _plan_objects(objects: list[Object], out_dir: Path, articles: state.Articles
 # --------------------------------------------------------------------------- the rows of the pipeline
 #
 # Every row is (i, rel, kind, obj): the input's place in the run, its path, what `obj` (pickled) holds: a
-# "job" (Job, size, bytes or None), a "ready" article, an "entry" (rejected or failed), a brief to "write"
-# (WriteJob, Ready), a composed "brief" (_Composed), or "stop" (why the model cannot read Korean).
+# "job" (_Shipped), a "ready" article, an "entry" (rejected or failed), a brief to "write" (WriteJob, Ready), a
+# composed "brief" (_Composed), or "stop" (why the model cannot read Korean).
 
 
 def _schema() -> Any:
@@ -165,6 +175,25 @@ def _table(rows: list[dict[str, Any]]) -> Any:
     import pyarrow as pa
 
     return pa.Table.from_pylist(rows, schema=_schema())
+
+
+@dataclass(frozen=True)
+class _Shipped:
+    """An input as it travels to a worker: its job, its size, and its bytes (None: the worker reads them from
+    object storage, or it is too large to be read at all); the same of its sidecar, if it has one (its name
+    relative to the input folder, and its bytes or the object to read them from)."""
+
+    job: Job
+    size: int
+    data: bytes | None = None
+    sidecar: str | None = None
+    sidecar_data: bytes | None = None
+    sidecar_object: str | None = None
+
+
+def _beside(rel: str, sidecar: str | None) -> str | None:
+    """The path, relative to the input folder, of a sidecar (its name or path) beside the input at `rel`."""
+    return None if sidecar is None else (PurePosixPath(rel).parent / PurePosixPath(sidecar).name).as_posix()
 
 
 @dataclass(frozen=True)
@@ -191,18 +220,25 @@ def _prepare_batch(batch: Any, prepare: Callable[[Path, Path, BriefOptions], Any
     with tempfile.TemporaryDirectory(prefix="summarize-") as tmp:
         root = Path(tmp)
         for row in batch.to_pylist():
-            job, size, data = pickle.loads(row["obj"])
+            s: _Shipped = pickle.loads(row["obj"])
+            job, data = s.job, s.data
             local = root / job.rel
             try:
                 local.parent.mkdir(parents=True, exist_ok=True)
-                if size > options.max_bytes:  # not read: a file of its size, which reading rejects by its size
+                if s.size > options.max_bytes:  # not read: a file of its size, which reading rejects by its size
                     with local.open("wb") as fh:
-                        fh.truncate(size)
+                        fh.truncate(s.size)
                 else:
                     if data is None:
                         with filesystem.open_input_stream(str(job.path)) as fh:
                             data = fh.read()
                     local.write_bytes(data)
+                if s.sidecar is not None:  # beside it, as in the input folder: reading takes the address from it
+                    side = s.sidecar_data
+                    if side is None and s.sidecar_object is not None:
+                        with filesystem.open_input_stream(s.sidecar_object) as fh:
+                            side = fh.read(8192)
+                    (root / s.sidecar).write_bytes(side or b"")
             except OSError as e:
                 out.append(_row(row["i"], job.rel, "entry", Entry(job.rel, "failed", f"cannot read: {e.strerror or e}")))
                 continue
@@ -258,6 +294,7 @@ class _Probed:
     warning: str | None = None
     english: dict[str, str] = field(default_factory=dict)
     error: ModelUnavailable | None = None
+    device: str = "cpu"
 
 
 def _probe(spec: ModelSpec, options: BriefOptions, factory: TranslatorFactory, reader: Any) -> _Probed:
@@ -276,7 +313,8 @@ def _probe(spec: ModelSpec, options: BriefOptions, factory: TranslatorFactory, r
     cache = _DriverCache(reader)
     limits = batch_limits(options.batch_size, options.max_batch_tokens, translator.device)
     warning = canary(translator, article.figures_wrong, cache, *limits)
-    return _Probed(translator.info, load_s, None if share is None else round(share, 4), warning, cache.fresh)
+    return _Probed(translator.info, load_s, None if share is None else round(share, 4), warning, cache.fresh,
+                   device=translator.device)
 
 
 class _Translate:
@@ -301,7 +339,7 @@ class _Translate:
             return _table(out)
         if not self.vetted:  # the vocabulary check on the actor's first articles too, as the local run does
             try:
-                check_vocabulary(self.translator, self.max_unknown, [ko for r in ready for ko, _ in r.units],
+                check_vocabulary(self.translator, self.max_unknown, [ko for r in ready for ko, *_ in r.units],
                                  "the run's first articles")
             except VocabularyMismatch as e:
                 return _table(out + [_row(place[r.job.rel], r.job.rel, "stop", str(e)) for r in ready])
@@ -347,43 +385,63 @@ def _compose_batch(batch: Any) -> Any:
 
 def run_cluster(input_dir: Path | str, out_dir: Path, options: BriefOptions, force: bool = False,
                 lock_wait: float = 0.0, translator_factory: TranslatorFactory | None = None,
-                on_entry: Callable[[Entry], None] | None = None, steps: Steps = STEPS) -> RunReport:
+                on_entry: Callable[[Entry], None] | None = None, steps: Steps = STEPS, locator: Locator | None = None,
+                on_phase: OnPhase | None = None) -> RunReport:
     """Brief every article under `input_dir` (a local folder, or a URL of a folder in object storage) into
-    `out_dir` on the Ray cluster of `options.ray` (see the module docstring). `translator_factory` loads the
-    model in each actor (it must be picklable), `steps.prepare` and `steps.translate` are the work of each
-    article on the cluster (composing and rendering are done there too; the driver writes)."""
+    `out_dir` on the Ray cluster at `options.ray_address` (see the module docstring). `translator_factory` loads
+    the model in each actor (it must be picklable) and `locator` finds its files first, on the driver (by default
+    the real ones, as in summarize.run); `steps.prepare` and `steps.translate` are the work of each article on the
+    cluster (composing and rendering are done there too; the driver writes); `on_phase` and `on_entry` hear how
+    it goes, as from summarize.run."""
     ray = _import_ray()  # before anything is touched: one line saying what to install
     spec = resolve_model(options.model, options.backend)
     out_dir = Path(out_dir).resolve()
     filesystem: Any = None
+    objects: list[Object] = []
+    paths: list[Path] = []
     if is_url(input_dir):
         shown = _shown(str(input_dir))
         filesystem, objects = find_objects(str(input_dir))
+        if not objects:
+            raise InputError(f"no article files ({', '.join(sorted(article.KINDS))}) in {shown}")
         rels = [o.rel for o in objects]
     else:
         root = Path(input_dir).resolve()
         shown = str(root)
-        paths = article.find_inputs(root, exclude=(out_dir,))
+        paths = check_folders(root, out_dir)
         rels = [p.relative_to(root).as_posix() for p in paths]
-    state.state_dir(out_dir).mkdir(parents=True, exist_ok=True)
+    state.open_out(out_dir)  # OutputError: the folder cannot be written
+    if translator_factory is None:
+        translator_factory, locator = load_translator, locator or locate
+    phases = _Phases(on_phase)
+    unwritten: OutputError | None = None
     report = RunReport(shown, str(out_dir), [], None, time.time())
     with state.OutputLock(state.state_dir(out_dir), lock_wait):
         state.clear_leftovers(out_dir)
-        books = _Books(report, state.Articles(state.connect(state.db_path(out_dir))), on_entry)
-        cache = TranslationCache(state.connect(state.db_path(out_dir), threads=True))
+        try:
+            books = _Books(report, state.Articles(state.connect(state.db_path(out_dir))), on_entry)
+            cache = TranslationCache(state.connect(state.db_path(out_dir), threads=True))
+        except sqlite3.Error as e:
+            raise state.cannot_write(out_dir, OSError(str(e))) from None
         planned = 0
         try:
             fingerprint = model_fingerprint(spec, options.revision)
+            phases.start("plan")
             jobs = (_plan_objects(objects, out_dir, books.articles, fingerprint, options, force) if filesystem
                     else plan(paths, root, out_dir, books.articles, fingerprint, options, force))
             books.settle(*jobs.done, mark=False)
+            phases.end("plan", count=len(jobs.todo))
             planned = len(report.entries)
+            if jobs.todo and locator is not None:  # the model's files, before the cluster is contacted
+                phases.start("locate", spec.name)
+                locator(spec, options)
+                phases.end("locate", spec.name)
             if jobs.todo:  # nothing to do: the cluster is not even contacted
-                with _connected(ray, options.ray.address):
-                    sizes = {o.rel: o.size for o in objects} if filesystem else None
-                    _Work(ray, spec, options, translator_factory or load_translator, steps, out_dir, filesystem, sizes,
-                          books, cache, report).run(jobs.todo)
-        except (NeedsCT2, VocabularyMismatch) as e:  # the wrong model for this run: it stops, in one line
+                with _connected(ray, options.ray_address):
+                    sides = {o.rel: o for o in objects} if filesystem else None
+                    _Work(ray, spec, options, translator_factory, steps, out_dir, filesystem, sides, books, cache,
+                          report, phases).run(jobs.todo)
+        except ModelUnavailable as e:  # the model cannot be had, loaded or trusted: the run stops, in one line
             report.model_error = str(e)
             raise
         finally:
@@ -392,9 +450,14 @@ def run_cluster(input_dir: Path | str, out_dir: Path, options: BriefOptions, for
                 report.model = {"id": spec.id, "revision": options.revision, "settings": asdict(options.generation)}
             place = {rel: k for k, rel in enumerate(rels)}  # the entries in the inputs' order, as they arrived in any
             report.entries[planned:] = sorted(report.entries[planned:], key=lambda e: place.get(e.path, len(place)))
-            _write_report(report, out_dir, books.digest_items)
+            try:
+                _write_report(report, out_dir, books.digest_items, options.base_url)
+            except OSError as e:  # raised below, unless the run is stopping for another reason already
+                unwritten = state.cannot_write(out_dir, e)
             cache.close()
             books.articles.db.close()
+    if unwritten is not None:
+        raise unwritten
     return report
 
 
@@ -469,16 +532,17 @@ class _Work:
     """One run's work on the cluster, and the driver's side of it: what comes back is written and recorded."""
 
     def __init__(self, ray: Any, spec: ModelSpec, options: BriefOptions, factory: TranslatorFactory, steps: Steps,
-                 out_dir: Path, filesystem: Any, sizes: dict[str, int] | None, books: _Books, cache: TranslationCache,
-                 report: RunReport):
+                 out_dir: Path, filesystem: Any, objects: dict[str, Object] | None, books: _Books,
+                 cache: TranslationCache, report: RunReport, phases: _Phases):
         self.ray, self.spec, self.factory, self.steps, self.out_dir = ray, spec, factory, steps, out_dir
-        self.filesystem, self.sizes, self.books, self.cache, self.report = filesystem, sizes, books, cache, report
+        self.filesystem, self.objects, self.books, self.cache, self.report = filesystem, objects, books, cache, report
+        self.phases = phases
         self.size = _Sizing.of(ray.cluster_resources(), options)
-        # a CPU actor's threads are the CPUs it holds
-        self.options = options.replace(threads=int(self.size.cpus)) if not self.size.gpus and not options.threads \
-            else options
+        # a CPU actor's threads are the CPUs it holds; the glossary travels as a table (its file may be on this
+        # machine only): the same names, so the same briefs and keys
+        threads = int(self.size.cpus) if not self.size.gpus and not options.threads else options.threads
+        self.options = replace(options, threads=threads, glossary=article.glossary(options), glossary_file=None)
         self.done: set[str] = set()
-        self.model_error: str | None = None
 
     def run(self, todo: list[Job]) -> None:
         ray = self.ray
@@ -515,21 +579,23 @@ class _Work:
         if self.options.model is None and self.options.backend == "transformers":
             log.warning("--backend transformers cannot run the default model (quickmt, CTranslate2 only): using "
                         "%s; name it with --model to silence this", self.spec.id)
+        self.phases.start("model", self.spec.name)
         probe = self.ray.remote(num_cpus=self.size.cpus, num_gpus=self.size.gpus, max_retries=1)(_probe)
         found: _Probed = self.ray.get(probe.remote(self.spec, self.options, self.factory, reader))
         if found.info is not None:
             self.report.model = {**asdict(found.info), "load_s": found.load_s}
-        if isinstance(found.error, (NeedsCT2, VocabularyMismatch)):
+        if found.error is not None:  # the model cannot be loaded or trusted: the run stops, as the local one
             raise found.error
-        if found.error is not None:
-            self.model_error = str(found.error)
-            return
         assert found.info is not None and self.report.model is not None
         self.report.model["unknown_share"] = found.unknown_share
         self.report.model_warning = found.warning
         if found.warning:
             log.warning("%s", found.warning)
         self.cache.put_many(found.info, found.english)
+        info = found.info
+        self.phases.end("model", f"{self.spec.name} ({info.backend or 'model'}"
+                                 f"{', ' + info.compute_type if info.compute_type else ''}, {found.device} on the "
+                                 f"cluster: {self.size.actors} actor{'s' if self.size.actors > 1 else ''})")
 
     def _pipeline(self, jobs: list[Job], per_batch: int | None, reader: Any) -> Any:
         """The Ray Data pipeline over `jobs`: prepare -> translate -> compose; `per_batch` 1 runs each article
@@ -537,13 +603,17 @@ class _Work:
         ray = self.ray
         rows = []
         for i, job in enumerate(jobs):
-            if self.sizes is not None:  # an object: the workers read it
-                rows.append(_row(i, job.rel, "job", (job, self.sizes[job.rel], None)))
+            if self.objects is not None:  # an object: the workers read it, and its sidecar
+                o = self.objects[job.rel]
+                rows.append(_row(i, job.rel, "job", _Shipped(job, o.size, None, _beside(job.rel, o.sidecar), None,
+                                                             o.sidecar)))
                 continue
-            try:  # a local file: read here, and shipped
+            try:  # a local file: read here, and shipped, with its sidecar
                 size = job.path.stat().st_size
-                rows.append(_row(i, job.rel, "job", (job, size, job.path.read_bytes() if size <= self.options.max_bytes
-                                                     else None)))
+                data = job.path.read_bytes() if size <= self.options.max_bytes else None
+                found = article.sidecar(job.path)
+                rows.append(_row(i, job.rel, "job", _Shipped(job, size, data, _beside(job.rel, found.name if found else None),
+                                                             found.read_bytes()[:8192] if found else None)))
             except OSError as e:
                 self.books.settle(Entry(job.rel, "failed", f"cannot read: {e.strerror or e}"))
                 self.done.add(job.rel)
@@ -560,8 +630,6 @@ class _Work:
             ds = ds.map_batches(_prepare_batch, batch_size=per_task, batch_format="pyarrow", num_cpus=1,
                                 max_retries=RETRIES, fn_kwargs={"prepare": self.steps.prepare, "options": self.options,
                                                                 "filesystem": self.filesystem})
-            if self.model_error is not None:  # no model: the prepared articles come back as they are, and fail
-                return ds
             # the actors' remote arguments differ from the tasks': preparing does not fuse into them
             ds = ds.map_batches(_Translate, batch_size=per_batch or self.size.batch, batch_format="pyarrow",
                                 compute=ray.data.ActorPoolStrategy(size=self.size.actors), num_cpus=self.size.cpus,
@@ -582,10 +650,7 @@ class _Work:
         if kind == "stop":
             raise VocabularyMismatch(obj)
         self.done.add(rel)
-        if kind == "ready":  # no model to translate it
-            self.report.model_error = self.report.model_error or self.model_error
-            self.books.settle(Entry(rel, "failed", MODEL_UNAVAILABLE, timings=obj.timings))
-        elif kind == "entry":
+        if kind == "entry":
             self.books.settle(obj)
         else:
             b: _Composed = obj

@@ -25,7 +25,15 @@ class Rejected(SummarizeError):
 
 
 class ConfigError(SummarizeError):
-    """A configuration file or option that cannot be used."""
+    """Settings that cannot be used: a flag, an environment variable or a config file. Every problem found is
+    one of `problems` (the CLI prints one line each); str() joins them."""
+
+    def __init__(self, *problems: str):
+        super().__init__(*problems)
+        self.problems: tuple[str, ...] = problems
+
+    def __str__(self) -> str:
+        return "; ".join(self.problems)
 
 
 class UnknownModel(ConfigError):
@@ -33,7 +41,24 @@ class UnknownModel(ConfigError):
 
 
 class ModelUnavailable(SummarizeError):
-    """The model is not cached and cannot be fetched (offline, no such repository, ...)."""
+    """The model cannot be used: not cached and cannot be fetched (offline, no such repository), a folder that
+    holds no model, weights that do not load.
+
+    The message says what is wrong (`cause`). Where fetching the model is the fix, `fetch` is the name that
+    `summarize models pull` takes, and `offline` says why this machine could not fetch it itself (offline mode,
+    the hub out of reach); str() adds that fix to the cause, and the CLI writes it with the command as the user
+    can run it."""
+
+    def __init__(self, cause: str, fetch: str | None = None, offline: str | None = None):
+        super().__init__(cause, fetch, offline)
+        self.cause, self.fetch, self.offline = cause, fetch, offline
+
+    def __str__(self) -> str:
+        if not self.fetch:
+            return self.cause
+        where = " on a machine that can reach the hub, into the Hugging Face cache this one reads" if self.offline \
+            else ""
+        return f"{self.cause}: fetch it with `summarize models pull {self.fetch}`{where}"
 
 
 class NeedsCT2(ModelUnavailable):
@@ -51,6 +76,15 @@ class BackendUnavailable(SummarizeError):
 
 class MissingDependency(SummarizeError):
     """An optional package is not installed; the message says which pip install fixes it."""
+
+
+class InputError(SummarizeError):
+    """Folders a run cannot use as asked: an input folder with no article files, or an output folder that is the
+    input folder or holds it (its articles would be hidden from the run)."""
+
+
+class OutputError(SummarizeError):
+    """The output folder cannot be written (a read-only file system, no permission, a file in its place)."""
 
 
 class ClusterError(SummarizeError):

@@ -10,7 +10,6 @@ travel); `translate_chunk` translates the units of a chunk of articles together 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import pickle
@@ -141,7 +140,7 @@ def translate_chunk(chunk: list[Ready], translator: Translator, cache: Translati
     failures: dict[str, str] = {}
     retried: dict[str, list[str]] = {}
     try:
-        first = translate_texts(translator, [ko for r in chunk for ko, _ in r.units], cache, *limits)
+        first = translate_texts(translator, [ko for r in chunk for ko, *_ in r.units], cache, *limits)
         for r in chunk:
             retried[r.job.rel] = article.retry_texts(r.units, first)
         retry = translate_texts(translator, [t for ts in retried.values() for t in ts], cache, *limits)
@@ -150,7 +149,7 @@ def translate_chunk(chunk: list[Ready], translator: Translator, cache: Translati
         first, retry = {}, {}
         for r in chunk:
             try:
-                f = translate_texts(translator, [ko for ko, _ in r.units], cache, *limits)
+                f = translate_texts(translator, [ko for ko, *_ in r.units], cache, *limits)
                 retried[r.job.rel] = article.retry_texts(r.units, f)
                 retry.update(translate_texts(translator, retried[r.job.rel], cache, *limits))
                 first.update(f)
@@ -170,7 +169,7 @@ def to_write(chunk: list[Ready], english: Translations, model: ModelInfo, note: 
         if r.job.rel in english.failures:
             failed.append(Entry(r.job.rel, "failed", english.failures[r.job.rel], timings=timings))
             continue
-        first = {ko: english.first[ko] for ko, _ in r.units if ko in english.first}
+        first = {ko: english.first[ko] for ko, *_ in r.units if ko in english.first}
         retry = {t: english.retry[t] for t in english.retried.get(r.job.rel, ()) if t in english.retry}
         writes.append((WriteJob(r.article, first, retry, model, note, out_dir, r.job.name), Ready(r.job, r.article, timings)))
     return failed, writes
@@ -192,12 +191,14 @@ def write_brief(w: WriteJob) -> Written:
 @dataclass(frozen=True)
 class Steps:
     """The work of a run, one function per step. `prepare` (in a worker: one input to a Prepared article, or
-    Rejected), `translate` (in the model's thread: a chunk's units) and `write` (in a worker: one brief).
+    Rejected), `translate` (in the model's thread: a chunk's units), `write` (in a worker: one brief) and `warm`
+    (in a worker, before the first article: loads what preparing needs).
     Functions that run in worker processes must be importable by name (module level)."""
 
     prepare: Callable[[Path, Path, BriefOptions], Prepared] = article.prepare
     translate: Callable[[list[Ready], Translator, TranslationCache, Limits], Translations] = translate_chunk
     write: Callable[[WriteJob], Written] = write_brief
+    warm: Callable[[], float] = article.warm  # in a worker, first: what preparing needs loaded (Kiwi); its seconds
 
 
 STEPS = Steps()
@@ -223,7 +224,7 @@ def plan(paths: list[Path], input_dir: Path, out_dir: Path, articles: Articles, 
     todo, done = [], []
     for path, rel in zip(paths, rels, strict=True):
         try:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            sha = article.input_digest(path)
         except OSError as e:
             done.append(Entry(rel, "failed", f"cannot read: {e.strerror or e}"))
             continue

@@ -2,16 +2,19 @@
 
 Precedence (highest first): command-line flag > environment variable > config file > default.
 
-Each field carries its `Spec` (type, range, choices, environment variable): the one definition that the
-config loader checks values against and that the CLI builds its option types from (`click_type`), so the
-two cannot drift apart. `problems(options)` lists every value that breaks its spec; `__post_init__`
-raises the first.
+Each field carries its `Spec` (type, range, choices, environment variable): the one definition that every
+value is checked against, whatever its source. The config loader checks the file's values; `settle` reads
+the flags' and environment variables' text (`Spec.parse`) and checks it by the same Spec, and the CLI builds
+its option types (choices, ranges) from it, for --help. Every problem found, in every source, is one line of
+the ConfigError raised (`problems(options)` lists those of a built options object; `__post_init__` raises).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
@@ -23,8 +26,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["GenerationOptions", "EmailOptions", "SlackOptions", "RayOptions", "BriefOptions", "load_options", "Spec",
-           "spec_of", "problems", "DEVICES", "BACKENDS", "DECODERS", "COMPUTE_TYPES", "SECURITIES", "EXECUTORS"]
+__all__ = ["GenerationOptions", "EmailOptions", "SlackOptions", "RayOptions", "BriefOptions", "load_options", "settle",
+           "Spec", "spec_of", "problems", "DEVICES", "BACKENDS", "DECODERS", "COMPUTE_TYPES", "SECURITIES", "EXECUTORS"]
 
 Device = Literal["auto", "cpu", "cuda"]
 Backend = Literal["auto", "transformers", "ct2"]
@@ -43,7 +46,7 @@ EXECUTORS: tuple[Executor, ...] = get_args(Executor)
 
 @dataclass(frozen=True)
 class Spec:
-    """What one option may be: the config loader checks it, the CLI's option types are built from it."""
+    """What one option may be: every source's value is checked by it, and the CLI's option types are built from it."""
 
     type: type  # int, float, bool, str or list; an int is taken where a float is wanted
     choices: tuple[str, ...] = ()
@@ -52,9 +55,10 @@ class Spec:
     optional: bool = False  # None is a value (unset)
     env: str | None = None  # the environment variable the CLI reads it from
     flag_min: float | None = None  # a flag's lower bound where the default (0: decide for me) is what no flag gives
+    path: bool = False  # a folder's path
 
-    def problem(self, name: str, value: Any) -> str | None:
-        """Why `value` cannot be option `name`, or None."""
+    def problem(self, name: str, value: Any, flag: bool = False) -> str | None:
+        """Why `value` cannot be option `name` (`flag`: given as a flag or an environment variable), or None."""
         if value is None:
             return None if self.optional else f"{name} must be set"
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
@@ -63,15 +67,51 @@ class Spec:
             return f"{name} must be {self.type.__name__}, not {type(value).__name__}"
         if self.type is list and not all(isinstance(x, str) for x in value):
             return f"{name} must be a list of strings"
+        if self.type is float and not math.isfinite(value):
+            return f"{name} must be a finite number, not {value!r}"
+        if self.type is str and not self.choices and not value.strip():
+            return f"{name} must not be empty"
+        if self.path and "\0" in value:
+            return f"{name} must be a folder's path, not {value!r}"
+        if self.path and Path(value).expanduser().exists() and not Path(value).expanduser().is_dir():
+            return f"{name} must be a folder, and {value} is a file"
+        if self.type is dict and not all(isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+                                         for k, v in value.items()):
+            return f"[{name}] must map Korean names to English names (strings, not empty)"
         if self.choices and value not in self.choices:
             return f"{name} must be one of {', '.join(self.choices)}, not {value!r}"
-        if self.min is not None and self.max is not None and not self.min <= value <= self.max:
-            return f"{name} must be between {_num(self.min)} and {_num(self.max)}, not {value!r}"
-        if self.min is not None and value < self.min:
-            return f"{name} must be at least {_num(self.min)}, not {value!r}"
+        low = self.flag_min if flag and self.flag_min is not None else self.min
+        if low is not None and self.max is not None and not low <= value <= self.max:
+            return f"{name} must be between {_num(low)} and {_num(self.max)}, not {_num(value)}"
+        if low is not None and value < low:
+            return f"{name} must be at least {_num(low)}, not {_num(value)}"
         if self.max is not None and value > self.max:
-            return f"{name} must be at most {_num(self.max)}, not {value!r}"
+            return f"{name} must be at most {_num(self.max)}, not {_num(value)}"
         return None
+
+    def parse(self, name: str, text: str) -> Any:
+        """The value of option `name` written as text (a flag's or an environment variable's); ValueError says
+        why it is none. The value is then checked like any other (`problem`)."""
+        t = text.strip()
+        if self.type is bool:
+            if t.lower() in ("1", "true", "yes", "on"):
+                return True
+            if t.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(f"{name} must be true or false (1/0, yes/no, on/off), not {text!r}")
+        if self.type is int:
+            try:
+                return int(t)
+            except ValueError:
+                raise ValueError(f"{name} must be a whole number, not {text!r}") from None
+        if self.type is float:
+            try:
+                return float(t)
+            except ValueError:
+                raise ValueError(f"{name} must be a number, not {text!r}") from None
+        if self.type is list:
+            return [x.strip() for x in text.split(",") if x.strip()]
+        return text
 
 
 def _is(value: Any, kind: type) -> bool:
@@ -80,16 +120,17 @@ def _is(value: Any, kind: type) -> bool:
 
 
 def _num(x: float) -> str:
-    return str(int(x)) if x == int(x) else str(x)
+    return str(int(x)) if math.isfinite(x) and x == int(x) else str(x)
 
 
 T = TypeVar("T")
 
 
 def option(default: T, type_: type | None = None, *, choices: tuple[str, ...] = (), min: float | None = None,
-           max: float | None = None, env: str | None = None, flag_min: float | None = None) -> T:
+           max: float | None = None, env: str | None = None, flag_min: float | None = None, path: bool = False) -> T:
     """A dataclass field with its Spec (the type is the default's unless given)."""
-    spec = Spec(type_ or type(default), choices, min, max, optional=default is None, env=env, flag_min=flag_min)
+    spec = Spec(type_ or type(default), choices, min, max, optional=default is None, env=env, flag_min=flag_min,
+                path=path)
     return field(default=default, metadata={"spec": spec})
 
 
@@ -113,7 +154,7 @@ def problems(options: Any) -> list[str]:
 def _check(options: Any) -> None:
     found = problems(options)
     if found:
-        raise ConfigError(found[0])
+        raise ConfigError(*found)
 
 
 @dataclass(frozen=True)
@@ -159,11 +200,8 @@ class SlackOptions:
 
 @dataclass(frozen=True)
 class RayOptions:
-    """The [ray] table: the cluster that a run with executor = "ray" uses, and how (docs/cluster.md)."""
+    """The [ray] table: how a run with executor = "ray" uses its cluster (docs/cluster.md)."""
 
-    # None: RAY_ADDRESS, else a Ray started on this machine for the run; "auto": the cluster this machine is a
-    # node of (`ray start`); HOST:PORT: that cluster's head
-    address: str | None = option(None, str, env="SUMMARIZE_RAY_ADDRESS")
     actors: int = option(0, min=0)  # translation actors, one model each; 0: one per GPU, else 3/4 of the CPUs
     batch_articles: int = option(0, min=0)  # articles per call of an actor; 0: 16, or 256 on GPUs
 
@@ -178,7 +216,7 @@ class BriefOptions:
     # alias, hub id or local folder; None: quickmt, or opus-mt with the transformers backend
     model: str | None = option(None, str, env="SUMMARIZE_MODEL")
     revision: str | None = option(None, str, env="SUMMARIZE_REVISION")  # hub branch, tag or commit; None: default branch
-    cache_dir: str | None = option(None, str)  # Hugging Face cache folder; None is the normal HF cache
+    cache_dir: str | None = option(None, str, path=True)  # Hugging Face cache folder; None is the normal HF cache
     offline: bool = option(False, env="SUMMARIZE_OFFLINE")  # never reach the hub, only the cache or a local folder
     device: Device = option("auto", str, choices=DEVICES, env="SUMMARIZE_DEVICE")
     # auto (CTranslate2 where it works, else transformers), transformers or ct2
@@ -199,8 +237,19 @@ class BriefOptions:
     min_hangul: float = option(0.3, min=0, max=1)  # share of Hangul among the letters below which a text is not Korean
     # share of Korean pieces a model's vocabulary may lack before the run stops; 1 = off
     max_unknown: float = option(0.02, min=0, max=1, env="SUMMARIZE_MAX_UNKNOWN")
+    # the glossary: Korean -> English names every brief keeps (the [glossary] table), and a TSV file of more
+    # (`Korean<TAB>English` a line; relative to the config file's folder); the table wins where both have a name
+    glossary: dict[str, str] = field(default_factory=dict, metadata={"spec": Spec(dict)})
+    glossary_file: str | None = option(None, str)
+    # outlets' English names beyond the built-in table (the [outlets] table: "한빛일보" = "Hanbit Ilbo")
+    outlets: dict[str, str] = field(default_factory=dict, metadata={"spec": Spec(dict)})
+    # where the briefs folder is published on the web: links in the digest and deliveries become base_url + file
+    base_url: str | None = option(None, str, env="SUMMARIZE_BASE_URL")
     # where the articles are prepared and translated: local (this machine) or ray (a Ray cluster, the [ray] table)
     executor: Executor = option("local", str, choices=EXECUTORS, env="SUMMARIZE_EXECUTOR")
+    # with executor = "ray": None: RAY_ADDRESS, else a Ray started on this machine for the run; "auto": the
+    # cluster this machine is a node of (`ray start`); HOST:PORT: that cluster's head
+    ray_address: str | None = option(None, str, env="SUMMARIZE_RAY_ADDRESS")
     generation: GenerationOptions = field(default_factory=GenerationOptions)
     ray: RayOptions = field(default_factory=RayOptions)
     email: EmailOptions = field(default_factory=EmailOptions)
@@ -208,6 +257,8 @@ class BriefOptions:
 
     def __post_init__(self) -> None:
         _check(self)
+        if self.base_url and not self.base_url.startswith(("http://", "https://")):
+            raise ConfigError(f"base_url must start with http:// or https://, not {self.base_url!r}")
 
     def replace(self, **changes: Any) -> BriefOptions:
         """These options with the changes that are set (None leaves a field as it is)."""
@@ -217,46 +268,125 @@ class BriefOptions:
 
 _TABLES: dict[str, type] = {"generation": GenerationOptions, "email": EmailOptions, "slack": SlackOptions,
                             "ray": RayOptions}
+SECRETS = ("password", "webhook", "token")
 
 
-def _from_mapping(cls: type[T], data: dict[str, Any], where: str) -> T:
+def _from_mapping(cls: type[T], data: dict[str, Any], where: str, found: list[str]) -> T:
+    """An options object of `cls` from a TOML table: each problem appended to `found` (one line each), the
+    values that have one left at their defaults."""
     names = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(data) - set(names))
     if unknown:
-        raise ConfigError(f"unknown key{'s' if len(unknown) > 1 else ''} in {where}: {', '.join(unknown)} "
-                          f"(known: {', '.join(sorted(names))})")
+        found.append(f"unknown key{'s' if len(unknown) > 1 else ''} in {where}: {', '.join(unknown)} "
+                     f"(known: {', '.join(sorted(names))})")
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
+        if key not in names:
+            continue
         if key in _TABLES:
             if not isinstance(value, dict):
-                raise ConfigError(f"{where}: '{key}' must be a table")
-            if key in ("email", "slack") and {"password", "webhook", "token"} & set(value):
-                raise ConfigError(f"{where} [{key}]: secrets do not belong in config files; "
-                                  "use SUMMARIZE_SMTP_PASSWORD, SUMMARIZE_SLACK_WEBHOOK or SUMMARIZE_SLACK_TOKEN")
-            kwargs[key] = _from_mapping(_TABLES[key], value, f"{where} [{key}]")
+                found.append(f"{where}: '{key}' must be a table")
+                continue
+            if key in ("email", "slack") and set(SECRETS) & set(value):
+                found.append(f"{where} [{key}]: secrets do not belong in config files; "
+                             "use SUMMARIZE_SMTP_PASSWORD, SUMMARIZE_SLACK_WEBHOOK or SUMMARIZE_SLACK_TOKEN")
+                value = {k: v for k, v in value.items() if k not in SECRETS}
+            kwargs[key] = _from_mapping(_TABLES[key], value, f"{where} [{key}]", found)
             continue
         spec: Spec = names[key].metadata["spec"]
         if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not _is(value, spec.type):
-            raise ConfigError(f"{where}: '{key}' must be {spec.type.__name__}, not {type(value).__name__}")
+            found.append(f"{where}: '{key}' must be {spec.type.__name__}, not {type(value).__name__}")
+            continue
+        problem = spec.problem(key, value)
+        if problem:
+            found.append(f"{where}: {problem}")
+            continue
         kwargs[key] = value
+    return cls(**kwargs)
+
+
+def _read_config(path: Path, found: list[str]) -> dict[str, Any]:
+    """A config file's TOML table; what is wrong with the file, if anything, appended to `found`."""
     try:
-        return cls(**kwargs)
-    except ConfigError as e:
-        raise ConfigError(f"{where}: {e}") from None
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        found.append(f"config file not found: {path}")
+        return {}
+    except OSError as e:
+        found.append(f"cannot read the config file {path}: {e.strerror or e}")
+        return {}
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        found.append(f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); "
+                     "TOML files are UTF-8: save it as UTF-8")
+        return {}
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
+    except tomllib.TOMLDecodeError as e:
+        found.append(f"{path}: not valid TOML: {e}")
+        return {}
 
 
 def load_options(path: str | Path | None = None) -> BriefOptions:
-    """Defaults, overridden by the TOML file at `path` if one is given."""
+    """Defaults, overridden by the TOML file at `path` if one is given. ConfigError names every problem."""
     if path is None:
         return BriefOptions()
-    path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: not valid TOML: {e}") from None
-    return _from_mapping(BriefOptions, data, str(path))
+    found: list[str] = []
+    data = _read_config(Path(path), found)
+    options = _from_mapping(BriefOptions, data, str(path), found)
+    if found:
+        raise ConfigError(*found)
+    return _beside(options, Path(path))
+
+
+def _beside(options: BriefOptions, config: Path) -> BriefOptions:
+    """A relative glossary_file given in a config file is found beside that file."""
+    if options.glossary_file and not Path(options.glossary_file).is_absolute():
+        return dataclasses.replace(options, glossary_file=str(config.parent / options.glossary_file))
+    return options
+
+
+# Where a value given as text came from: the flag ("--batch-size") or the environment variable's name
+Given = Mapping[str, tuple[Any, str]]
+
+
+def _apply(cls: type[T], base: T, given: Given, found: list[str]) -> T:
+    changes: dict[str, Any] = {}
+    for name, (value, where) in given.items():
+        spec = spec_of(cls, name)
+        if isinstance(value, str) and spec.type is not str:
+            try:
+                value = spec.parse(where, value)
+            except ValueError as e:
+                found.append(str(e))
+                continue
+        problem = spec.problem(where, value, flag=True)
+        if problem:
+            found.append(problem)
+            continue
+        changes[name] = value
+    return dataclasses.replace(base, **changes)  # type: ignore[type-var]
+
+
+def settle(path: str | Path | None, given: Given, environ: Mapping[str, str] | None = None) -> BriefOptions:
+    """The options of a run, from every source, each value checked once by its Spec: the config file at `path`,
+    then the environment's SMTP settings (the [email] table's variables, where `environ` is given), then `given`
+    (option name -> (value, where it came from), the flags and the other environment variables, which win).
+    Raises ConfigError with one line for every problem in every source."""
+    found: list[str] = []
+    data = _read_config(Path(path), found) if path is not None else {}
+    options = _from_mapping(BriefOptions, data, str(path), found)
+    if path is not None:
+        options = _beside(options, Path(path))
+    if environ is not None:
+        email = {f.name: (environ[v], v) for f in dataclasses.fields(EmailOptions)
+                 if (v := f.metadata["spec"].env) and environ.get(v)}
+        options = dataclasses.replace(options, email=_apply(EmailOptions, options.email, email, found))
+    options = _apply(BriefOptions, options, {k: v for k, v in given.items() if v[0] is not None}, found)
+    if found:
+        raise ConfigError(*found)
+    return options

@@ -7,6 +7,7 @@ rendering) takes and returns these; so do the model layer (summarize.translate),
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, get_args
 
@@ -33,8 +34,11 @@ class Meta:
     outlet: str | None = None
     author: str | None = None  # a person's name, never an agency or a place
     published: str | None = None  # YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], as the page gives it
-    url: str | None = None  # the page's own address: HTML canonical or og:url, Markdown front matter
+    url: str | None = None  # the page's own address: HTML canonical or og:url, Markdown front matter, a .url sidecar
     section: str | None = None  # the page's section (HTML article:section, a breadcrumb's last item)
+    outlet_en: str | None = None  # the outlet's English name, where known (stages.provenance, the config's [outlets])
+    section_en: str | None = None  # the section's English name (Economy, Politics, ...), where known
+    zone_assumed: bool = False  # `published` carries +09:00 because the page gave a time without a zone
 
 
 @dataclass(frozen=True)
@@ -163,10 +167,23 @@ class ModelInfo:
 
 class Unit(NamedTuple):
     """A text to translate (a headline, a summary sentence, a quote, a speaker), with the figures its English
-    must keep."""
+    must keep and the glossary's names it holds: (Korean, English) pairs whose English must be in its English."""
 
     ko: str
     figures: tuple[Figure, ...]
+    names: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Name:
+    """A person, organisation or place that an article names, with its English: the glossary's (or, for a
+    country or a city, the built-in name), else a romanisation (Revised Romanization) for the glossary to take up."""
+
+    ko: str
+    en: str
+    kind: Literal["person", "organisation", "place", "other"]
+    romanised: bool  # True: the English is a romanisation, not a name the glossary or the tool knows
+    count: int = 1  # how often the article names it
 
 
 class SummaryLine(NamedTuple):
@@ -199,6 +216,7 @@ class Brief:
     model: ModelInfo
     tool_version: str
     scores: tuple[SentenceScore, ...] = ()  # why each summary sentence was chosen (selecting)
+    names: tuple[Name, ...] = ()  # who and what the article names, with their English
 
 
 # --------------------------------------------------------------------------- one article, one run
@@ -218,6 +236,7 @@ class Prepared:
     # the role of a speaker the article does not name), each with the figures its English must keep
     units: tuple[Unit, ...] = ()
     scores: tuple[SentenceScore, ...] = ()  # why each summary sentence was chosen, in the order of `summary`
+    names: tuple[Name, ...] = ()  # who and what the article names, with their English
 
 
 @dataclass(frozen=True)
@@ -242,3 +261,25 @@ class Entry:
     outputs: dict[str, str] | None = None  # {"md": "X.md", "json": "X.json"}
     timings: dict[str, float] = field(default_factory=dict)  # prepare_s, translate_s, render_s
     flags: int = 0  # flagged summary sentences
+
+
+# The steps of a run that take time, in the order they start: the inputs planned (which need briefing), the
+# model's files found (fetched where missing), Kiwi loaded in the workers, the model converted for CTranslate2
+# (once), the model loaded and checked; then the articles are briefed.
+PhaseName = Literal["plan", "locate", "kiwi", "convert", "model"]
+PHASES: tuple[PhaseName, ...] = get_args(PhaseName)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A step of a run as it starts (`seconds` is None) and as it ends (`seconds`: the time it took). `detail`
+    names what it is about (the model); `count`, at the end of `plan`, is the number of articles to brief."""
+
+    name: PhaseName
+    detail: str = ""
+    seconds: float | None = None
+    count: int | None = None
+
+
+# What a run tells of its steps (the library never prints: the CLI shows them)
+OnPhase = Callable[[Phase], None]

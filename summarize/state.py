@@ -20,11 +20,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from .errors import Locked, StateError
+from .errors import Locked, OutputError, StateError
 from .host import safe_name
 from .records import Status
 
 __all__ = ["STATE_DIR", "SCHEMA_VERSION", "MIGRATIONS", "state_dir", "db_path", "spool_dir", "clear_leftovers", "connect",
+           "open_out", "cannot_write",
            "Articles",
            "Deliveries", "OutputLock", "atomic_write"]
 
@@ -59,6 +60,25 @@ def db_path(out_dir: Path) -> Path:
 def spool_dir(out_dir: Path) -> Path:
     """Where worker processes leave the articles they prepared until their briefs are written."""
     return out_dir / STATE_DIR / "spool"
+
+
+def open_out(out_dir: Path) -> None:
+    """Make the output folder and its state folder, and check that a file can be written there; OutputError says
+    in one line why not (a read-only file system, no permission, a file where a folder should be)."""
+    try:
+        state_dir(out_dir).mkdir(parents=True, exist_ok=True)
+        probe = state_dir(out_dir) / f".probe.{os.getpid()}.tmp"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise cannot_write(out_dir, e) from None
+
+
+def cannot_write(out_dir: Path, e: OSError) -> OutputError:
+    """The one-line error for a write into the output folder that failed."""
+    blocker = next((p for p in (out_dir, *out_dir.parents) if p.exists() and not p.is_dir()), None)
+    why = f"{blocker} is a file, not a folder" if blocker is not None else (e.strerror or str(e))
+    return OutputError(f"cannot write to the output folder {out_dir}: {why}")
 
 
 def clear_leftovers(out_dir: Path) -> None:

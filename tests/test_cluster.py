@@ -46,7 +46,8 @@ BAD_CONFIGS = [
     ("[ray]\nactors = -1", "actors must be at least 0"),
     ("[ray]\nbatch_articles = 1.5", "'batch_articles' must be int, not float"),
     ("[ray]\nnodes = 3", "unknown key in"),
-    ("[ray]\naddress = 6379", "'address' must be str, not int"),
+    ("ray_address = 6379", "'ray_address' must be str, not int"),
+    ("ray_address = ''", "ray_address must not be empty"),
 ]
 
 
@@ -60,8 +61,9 @@ def test_the_executor_s_settings_are_checked(tmp_path, text, message):
 
 def test_the_executor_s_settings_load(tmp_path):
     p = tmp_path / "c.toml"
-    p.write_text("executor = 'ray'\n[ray]\naddress = 'auto'\nactors = 3\nbatch_articles = 64\n", encoding="utf-8")
-    assert load_options(p).executor == "ray" and load_options(p).ray == RayOptions("auto", 3, 64)
+    p.write_text("executor = 'ray'\nray_address = 'auto'\n[ray]\nactors = 3\nbatch_articles = 64\n", encoding="utf-8")
+    options = load_options(p)
+    assert (options.executor, options.ray_address, options.ray) == ("ray", "auto", RayOptions(3, 64))
 
 
 def test_without_ray_installed_the_run_says_what_to_install(tmp_path, monkeypatch):
@@ -76,7 +78,7 @@ def test_without_ray_installed_the_run_says_what_to_install(tmp_path, monkeypatc
 
 def test_object_storage_takes_the_ray_executor(tmp_path):
     r = CliRunner().invoke(main, ["brief", "s3://bucket/news", "--out", str(tmp_path / "out")])
-    assert r.exit_code == 2 and "only --executor ray reads" in r.output
+    assert r.exit_code == 2 and "object storage is read by --executor ray" in r.output
     with pytest.raises(ConfigError, match="object storage is read by --executor ray"):
         run("s3://bucket/news", tmp_path / "out", BriefOptions())
 

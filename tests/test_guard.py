@@ -181,3 +181,76 @@ def test_a_licence_caveat_is_in_every_brief(tmp_path, model, caveat):
         licences = [w for w in data["warnings"] if w.startswith("model licence")]
         assert licences == ([caveat] if caveat else [])
         assert (f"> - {caveat}" in md) if caveat else ("model licence" not in md)
+
+
+# (Korean, a good English that writes its figures in words or as a common equivalent): nothing to flag
+IN_WORDS = [
+    ("사고로 3명이 다쳤다.", "Three people were injured in the accident."),
+    ("수출이 2배로 늘었다.", "Exports doubled."),
+    ("매출이 3배 늘었다.", "Sales tripled."),
+    ("주민의 3분의 1이 떠났다.", "A third of the residents left."),
+    ("수출액은 190억 달러다.", "Exports were $19 billion."),
+    ("수출액은 190억 달러다.", "Exports were 19 billion dollars."),
+    ("응답자의 50%가 찬성했다.", "Half of the respondents agreed."),
+    ("가격이 50% 떨어졌다.", "Prices halved."),
+    ("응답자의 25%가 반대했다.", "A quarter of the respondents were against it."),
+    ("관람객이 100만명을 넘었다.", "Visitors passed a million."),
+    ("관람객이 50만명을 넘었다.", "Visitors passed half a million."),
+    ("부품 12개가 바뀌었다.", "A dozen parts were replaced."),
+    ("두 명이 숨졌다.", "Two people died."),
+]
+
+
+@pytest.mark.parametrize("ko,en", IN_WORDS)
+def test_numbers_in_words_and_common_equivalents_are_kept(ko, en):
+    figs = extract_figures(ko)
+    assert figs  # there is a figure to keep
+    t = guard(ko, figs, en)
+    assert (t.flags, t.en) == ((), en)
+
+
+# (Korean, an English that loses its figure in words): still flagged
+STILL_WRONG = [("응답자의 40%가 찬성했다.", "Half of the respondents agreed."),
+               ("부품 13개가 바뀌었다.", "A dozen parts were replaced."),
+               ("사고로 3명이 다쳤다.", "Two people were injured.")]
+
+
+@pytest.mark.parametrize("ko,en", STILL_WRONG)
+def test_a_wrong_number_in_words_is_still_flagged(ko, en):
+    assert guard(ko, extract_figures(ko), en).flags == ("figure-restored",)
+
+
+def test_each_flag_once_per_item_with_one_short_note_in_slack_too(tmp_path):
+    from summarize.deliver.once import items_to_send
+    from summarize.deliver.slack import messages_for
+
+    fake = FakeTranslator(fn=invent_numbers)
+    run(SAMPLES, tmp_path / "out", BriefOptions(model="fake/model"), translator_factory=lambda s, o: fake)
+    for item in items_to_send(tmp_path / "out", each=True):
+        texts = [b["text"]["text"] for m in messages_for(item) for b in m["blocks"] if b["type"] == "section"
+                 and "text" in b]
+        flagged = [i for i in item.data["summary"] if i["flags"]]
+        for i in flagged:
+            mine = [x for x in texts if i["ko"].replace("&", "&amp;")[:20] in x.replace("&gt;", ">")]
+            assert len(mine) == 1 and mine[0].count(":warning:") == 1
+            assert "unverified-number: 777 is not in the source" in mine[0]
+        md = item.markdown
+        assert "retranslated" not in md  # a note that goes with no flag stays in the JSON
+
+
+def test_the_box_counts_and_each_item_explains_once():
+    """The issue's example: one flag, shown once on its item with its note, and only counted at the top."""
+    from summarize.article import compose
+    from summarize.records import Article, Meta, ModelInfo, Prepared, Sentence, Source, Unit
+    from summarize.stages.rendering import to_markdown
+
+    ko = "사고로 3명이 다쳤다."
+    figs = tuple(extract_figures(ko))
+    p = Prepared(Source("a.txt", ko, "utf-8", "0" * 64, "text"), Article(None, Meta(), (ko,)),
+                 (Sentence(0, ko, 0),), figs, (), (0,), (Unit(ko, figs),))
+    for en, marks in (("Three people were injured.", 0), ("Two people were injured.", 1)):
+        md = to_markdown(compose(p, {ko: en}, {}, ModelInfo("m", None, {})))
+        assert md.count("⚠️") == (marks + 1 if marks else 0)  # the item's mark and the box's count
+        assert md.count("figure-restored") == marks  # the flag named once, on its item
+        item = md.split("## Sentence by sentence", 1)[1]
+        assert item.count("[3명 = 3 people]") == marks  # the figure restored in the sentence's English

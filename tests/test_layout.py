@@ -30,6 +30,7 @@ RULES: list[tuple[str, set[str]]] = [
     ("summarize.errors", set()),
     ("summarize.records", set()),
     ("summarize.host", set()),
+    ("summarize.progress", set()),
     ("summarize.options", {"summarize.errors"}),
     # a stage: records and errors, and the stages' private helpers; never another stage
     ("summarize.stages._*", {"summarize.records", "summarize.errors"}),

@@ -29,7 +29,30 @@ class Item:
     kind: Literal["brief", "digest"]
     name: str  # e.g. "seed_shenzhen_hongkong" or "digest"
     markdown: str
-    data: dict[str, Any]  # the brief's JSON (schema 2), or the digest's
+    data: dict[str, Any]  # the brief's JSON (schema 3), or the digest's
+    briefs: tuple[Item, ...] = ()  # the digest's: the briefs of its stories, which messages inline, attach or thread
+    base_url: str | None = None  # where the briefs folder is published (links become base_url + file name)
+
+    def link(self, brief: Item) -> str | None:
+        """Where a reader opens one of the digest's briefs on the web, or None where the folder is not
+        published."""
+        if not self.base_url:
+            return None
+        from urllib.parse import quote
+
+        return self.base_url.rstrip("/") + "/" + quote(f"{brief.name}.md")
+
+    def story_briefs(self) -> list[list[Item]]:
+        """The digest's briefs story by story, in the order the digest shows the stories (by section, the most
+        important first); each story's lead brief first."""
+        by_path = {b["path"]: b["brief"].removesuffix(".md") for b in self.data.get("briefs", [])}
+        named = {b.name: b for b in self.briefs}
+        stories = self.data.get("stories", [])
+        out = []
+        for section in self.data.get("sections", []):
+            for n in section["stories"]:
+                out.append([named[by_path[p]] for p in stories[n]["briefs"] if by_path.get(p) in named])
+        return out
 
     @property
     def digest(self) -> str:
@@ -49,14 +72,23 @@ class Item:
         return subject
 
 
-def items_to_send(out_dir: Path, each: bool) -> list[Item]:
-    """The digest of the last run, or (`each`) every brief the last run wrote."""
+def items_to_send(out_dir: Path, each: bool, base_url: str | None = None) -> list[Item]:
+    """The digest of the last run (with the briefs of its stories), or (`each`) every brief the last run wrote.
+    `base_url` (else the one the digest was written with) is where the briefs folder is published."""
     out_dir = Path(out_dir)
     if not each:
         md, js = out_dir / "digest.md", out_dir / "digest.json"
         if not md.exists():
             raise DeliveryError(f"no digest in {out_dir}: run `summarize brief` first")
-        return [Item("digest", "digest", md.read_text(encoding="utf-8"), json.loads(js.read_text(encoding="utf-8")))]
+        data = json.loads(js.read_text(encoding="utf-8"))
+        briefs = []
+        for b in data.get("briefs", []):
+            bmd, bjs = out_dir / b["brief"], (out_dir / b["brief"]).with_suffix(".json")
+            if bmd.exists() and bjs.exists():
+                briefs.append(Item("brief", bmd.stem, bmd.read_text(encoding="utf-8"),
+                                   json.loads(bjs.read_text(encoding="utf-8"))))
+        return [Item("digest", "digest", md.read_text(encoding="utf-8"), data, tuple(briefs),
+                     base_url or data.get("base_url"))]
     run = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
     out = []
     for a in run["articles"]:

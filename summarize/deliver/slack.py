@@ -4,6 +4,10 @@ Slack's limits are kept: 150 characters in a header, 3,000 in a text object, 2,0
 fields to a section, 50 blocks to a message. A long brief is split over several messages (a thread
 when posting with a token); a text too long for one block is split over several blocks at sentence
 or word boundaries. No figure and no quote is ever cut.
+
+The digest is one parent message (its stories by section, as many as fit, the rest continued in the thread)
+and, when posting with a token, each story's brief in the thread below it. A webhook cannot thread: it posts
+the digest's messages alone, linking to the briefs where the folder is published (`base_url`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from ..errors import Permanent, Transient
 from .once import Item, Logbook, Outcome, deliver, items_to_send
 from .retry import RetryPolicy, with_retries
 
-__all__ = ["mrkdwn", "escape", "messages_for", "SlackTarget", "post", "LIMITS", "send_slack"]
+__all__ = ["mrkdwn", "escape", "messages_for", "SlackTarget", "post", "LIMITS", "send_slack", "brief_blocks",
+           "digest_blocks"]
 
 LIMITS = {"header": 150, "text": 3000, "field": 2000, "fields": 10, "blocks": 50, "context": 10}
 
@@ -77,21 +82,60 @@ def _header(text: str) -> list[dict[str, Any]]:
             *_section(f"*{escape(text)}*")]
 
 
-FLAG_MARK = {"figure-restored": "figure restored", "unverified-number": "unverified number",
-             "untranslated": "untranslated"}
+def _when(meta: dict[str, Any]) -> str | None:
+    p: str | None = meta.get("published")
+    if not p:
+        return None
+    zone = f" {p[-6:]}" if len(p) > 16 and p[-6] in "+-" else ""
+    return p.replace("T", " ")[:16] + zone + (" (Korea time assumed)" if meta.get("zone_assumed") else "")
+
+
+def _outlet(meta: dict[str, Any]) -> str | None:
+    ko, en = meta.get("outlet"), meta.get("outlet_en")
+    return f"{en} ({ko})" if en and ko and en != ko else ko
+
+
+def _source(meta: dict[str, Any], path: str) -> str:
+    """Where an article comes from, as mrkdwn: outlet, author, time with its zone, section, the original."""
+    section = meta.get("section")
+    if section and meta.get("section_en") and meta["section_en"] != section:
+        section = f"{meta['section_en']} ({section})"
+    parts = [escape(x) for x in (_outlet(meta), meta.get("author"), _when(meta), section) if x]
+    if meta.get("url"):
+        parts.append(f"<{meta['url']}|original article>")
+    parts.append(f"`{escape(path)}`")
+    return " · ".join(parts)
+
+
+def _flag_note(notes: list[str], flags: list[str]) -> str:
+    """An item's one mark: the note of each of its flags (notes that go with no flag stay in the JSON)."""
+    kept = [n for n in notes if any(n.startswith(f"{f}:") for f in flags)]
+    return f"\n:warning: _{escape(' · '.join(kept))}_" if kept else ""
+
+
+KINDS = {"person": "People", "organisation": "Organisations", "place": "Places"}
 
 
 def brief_blocks(data: dict[str, Any]) -> list[dict[str, Any]]:
     title, meta = data["title"], data["meta"]
     blocks = _header(title["en"] or title["ko"] or data["source"]["path"])
-    source = " · ".join(x for x in (meta.get("outlet"), meta.get("author"), (meta.get("published") or "")[:16]) if x)
     korean = f"*{escape(title['ko'])}*\n" if title.get("ko") else ""
-    blocks.append(_context(f"{korean}{escape(source)} · `{escape(data['source']['path'])}`"))
+    blocks.append(_context(f"{korean}{_source(meta, data['source']['path'])}"))
+    if title.get("flags"):
+        blocks += _section(_flag_note(title.get("notes", []), title["flags"]).strip())
+    if data.get("gist"):
+        blocks += _section(f"*In brief:* {escape(data['gist'])}")
     for w in data.get("warnings", []):
         blocks += _section(f":warning: {escape(w)}")
+    names = {k: [n for n in data.get("names", []) if n["kind"] == k][:8] for k in KINDS}
+    line = " · ".join(f"*{KINDS[k]}:* " + ", ".join(f"{'_' if n['romanised'] else ''}{escape(n['en'])}"
+                                                     f"{'_' if n['romanised'] else ''} ({escape(n['ko'])})" for n in v)
+                      for k, v in names.items() if v)
+    if line:
+        blocks.append(_context(line))
     for n, item in enumerate(data["summary"], 1):
-        flags = "".join(f" :warning: _{FLAG_MARK.get(f, f)}_" for f in item["flags"])
-        blocks += _section(f"*{n}.* {escape(item['en'])}{flags}\n>{escape(item['ko'])}")
+        note = _flag_note(item.get("notes", []), item["flags"])
+        blocks += _section(f"*{n}.* {escape(item['en'])}{note}\n>{escape(item['ko'])}")
     figures = [f for f in data["figures"] if f.get("key", f["value"] is not None or f.get("kind") in ("range", "score"))]
     if figures:
         blocks.append({"type": "divider"})
@@ -106,7 +150,8 @@ def brief_blocks(data: dict[str, Any]) -> list[dict[str, Any]]:
         for q in data["quotes"]:
             who = q.get("speaker_en") or q.get("speaker") or "unnamed speaker"
             ko_who = f" ({escape(q['speaker'])})" if q.get("speaker") else ""
-            lines = [f">“{escape(q['en'])}”", f">— {escape(who)}{ko_who}", f">“{escape(q['ko'])}”"]
+            note = _flag_note(q.get("notes", []), q.get("flags", []))
+            lines = [f">“{escape(q['en'])}”{note}", f">— {escape(who)}{ko_who}", f">“{escape(q['ko'])}”"]
             blocks += _section("\n".join(lines))
     m = data["model"]
     blocks.append(_context(f"Translated by {escape(m['id'])} ({escape(m.get('backend') or '')}) · "
@@ -114,34 +159,78 @@ def brief_blocks(data: dict[str, Any]) -> list[dict[str, Any]]:
     return blocks
 
 
-def digest_blocks(data: dict[str, Any]) -> list[dict[str, Any]]:
+def _story_line(n: int, briefs: list[Item], item: Item) -> str:
+    """One story of the digest in a line: its headline (linked where the briefs are published), its outlets,
+    its flags."""
+    b = briefs[0].data
+    title = escape(b["title"]["en"] or b["title"]["ko"] or b["source"]["path"])
+    url = item.link(briefs[0])
+    head = f"<{url}|{title}>" if url else f"*{title}*"
+    outlets = ", ".join(dict.fromkeys(escape(_outlet(x.data["meta"]) or x.data["source"]["path"]) for x in briefs))
+    flagged = sum(1 for s in b["summary"] if s["flags"]) + (1 if b["title"].get("flags") else 0)
+    flag = f" :warning: {flagged} flagged" if flagged else ""
+    original = f" · <{b['meta']['url']}|original>" if b["meta"].get("url") else ""
+    return f"*{n}.* {head}\n     _{outlets}_{original}{flag}"
+
+
+def digest_blocks(data: dict[str, Any], item: Item | None = None) -> list[dict[str, Any]]:
+    """The digest's stories by section, each in one line (what a parent message shows)."""
     t = data["totals"]
     blocks = _header(f"Korean news briefs · {data['date']}")
-    blocks.append(_context(f"{t['written']} new or changed, {t['unchanged']} unchanged, "
-                           f"{t['rejected']} rejected, {t['failed']} failed"))
+    stories = data.get("stories", [])
+    merged = len(data.get("briefs", [])) - len(stories)
+    blocks.append(_context(f"{len(stories)} stories from {t['written']} new or changed briefs"
+                           + (f" ({merged} merged)" if merged > 0 else "")
+                           + f"; {t['unchanged']} unchanged, {t['rejected']} rejected, {t['failed']} failed"))
     if data.get("model_warning"):
         blocks += _section(f":warning: *{escape(data['model_warning'])}*")
-    for b in data["briefs"]:
-        first = f"\n>{escape(b['first']['en'])}" if b.get("first") else ""
-        flag = f", :warning: {b['flagged']} flagged" if b["flagged"] else ""
-        korean = f"\n{escape(b['title']['ko'])}" if b["title"].get("ko") else ""
-        blocks += _section(f"*{escape(b['title']['en'] or b['title']['ko'] or b['path'])}*{korean}{first}\n"
-                           f"_{b['figures']} figures, {b['quotes']} quotes{flag} · `{escape(b['brief'])}`_")
+    grouped = item.story_briefs() if item is not None else []
+    n = 0
+    for section in data.get("sections", []):
+        lines = []
+        for _ in section["stories"]:
+            if n < len(grouped) and grouped[n]:
+                lines.append(_story_line(n + 1, grouped[n], item or Item("digest", "digest", "", data)))
+            n += 1
+        if lines:
+            blocks += _section(f"*{escape(section['name'])}*\n" + "\n".join(lines))
     if data["problems"]:
         lines = [f"• `{escape(p['path'])}`: {p['status']}, {escape(str(p['reason']))}" for p in data["problems"]]
         blocks += _section("*Not briefed*\n" + "\n".join(lines))
     return blocks
 
 
-def messages_for(item: Item) -> list[dict[str, Any]]:
-    """The payloads of an item: as many messages of at most 50 blocks as it needs."""
-    blocks = brief_blocks(item.data) if item.kind == "brief" else digest_blocks(item.data)
-    fallback = item.subject[:LIMITS["text"]]
+def _messages(blocks: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Blocks in messages of at most 50; a message after the first says it continues."""
     chunks = [blocks[i:i + LIMITS["blocks"]] for i in range(0, len(blocks), LIMITS["blocks"])]
     out = []
     for n, chunk in enumerate(chunks, 1):
-        text = fallback if len(chunks) == 1 else f"{fallback} ({n}/{len(chunks)})"
-        out.append({"text": text, "blocks": chunk})
+        out.append({"text": text if len(chunks) == 1 else f"{text} ({n}/{len(chunks)})"[:LIMITS["text"]],
+                    "blocks": chunk})
+    return out
+
+
+def messages_for(item: Item, threaded: bool = True) -> list[dict[str, Any]]:
+    """The payloads of an item: as many messages of at most 50 blocks as it needs. For the digest, the first is
+    the parent (the stories, by section) and, `threaded` (a token), each story's brief follows for the thread."""
+    fallback = item.subject[:LIMITS["text"]]
+    if item.kind == "brief":
+        return _messages(brief_blocks(item.data), fallback)
+    out = _messages(digest_blocks(item.data, item), fallback)
+    if len(out) > 1 and len(out[0]["blocks"]) < LIMITS["blocks"]:  # the parent says the list goes on below
+        out[0]["blocks"].append(_context("_The list continues in the thread._"))
+    if threaded:
+        for n, briefs in enumerate(item.story_briefs(), 1):
+            if not briefs:
+                continue
+            lead = briefs[0]
+            blocks = brief_blocks(lead.data)
+            if len(briefs) > 1:
+                also = " · ".join(f"{escape(_outlet(b.data['meta']) or b.name)}"
+                                  + (f" <{b.data['meta']['url']}|original>" if b.data["meta"].get("url") else "")
+                                  for b in briefs[1:])
+                blocks.insert(2, _context(f"Also carried by {also}"))
+            out += _messages(blocks, f"{n}. {lead.subject}"[:LIMITS["text"]])
     return out
 
 
@@ -215,16 +304,20 @@ def post(target: SlackTarget, payload: dict[str, Any], thread_ts: str | None = N
 
 
 def send_slack(out_dir: Path, target: SlackTarget, each: bool = False, dry_run: bool = False, resend: bool = False,
-               policy: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep) -> list[Outcome]:
-    """Post the digest (or each brief) of the last run to Slack. A dry run writes the JSON payloads to
-    OUT_DIR/outbox/slack/ instead."""
-    items = items_to_send(out_dir, each)
+               policy: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
+               base_url: str | None = None) -> list[Outcome]:
+    """Post the digest (or each brief) of the last run to Slack: with a token, the digest's parent message and
+    each story's brief in its thread. A dry run writes the JSON payloads to OUT_DIR/outbox/slack/ instead."""
+    items = items_to_send(out_dir, each, base_url)
+    # a webhook cannot answer with a message's ts: no thread to post the briefs in (a dry run without one shows
+    # what a token would post)
+    threaded = bool(target.token) or (dry_run and not target.webhook)
     if dry_run:
         folder = out_dir / "outbox" / "slack"
         folder.mkdir(parents=True, exist_ok=True)
         out = []
         for item in items:
-            for n, payload in enumerate(messages_for(item), 1):
+            for n, payload in enumerate(messages_for(item, threaded), 1):
                 path = folder / f"{item.name}.{n}.json"
                 path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             out.append(Outcome("slack", target.name, item.name, "written", str(folder)))
@@ -236,7 +329,7 @@ def send_slack(out_dir: Path, target: SlackTarget, each: bool = False, dry_run: 
         posts only the rest, into the first message's thread."""
         attempts, ts = 0, None
         done = {} if resend else logbook.parts("slack", recipient, item)
-        for n, payload in enumerate(messages_for(item), 1):
+        for n, payload in enumerate(messages_for(item, threaded), 1):
             if n in done:
                 ts = ts or done[n]
                 continue

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from ..errors import Rejected
 from ..records import Article, Line, LineClass, Meta, Source
-from ._text import HANGUL, LETTER, hangul_ratio
+from ._text import DOUBLE_SURNAMES, HANGUL, LETTER, SURNAMES, hangul_ratio
 
 __all__ = ["clean", "strip_dateline", "KINDS", "LINE_RULES"]
 
@@ -292,9 +292,6 @@ OUTLET_SUFFIX = re.compile(r"(?:일보|신문|뉴스|타임스|타임즈|경제|
 # Words that stand where a name would, before 기자: not names
 NOT_NAMES = {"기자명", "기자", "작성자", "글쓴이", "사진", "영상", "편집", "취재", "지역", "지역신문", "신문", "방송", "온라인", "인터넷",
              "수습", "인턴", "객원", "선임", "전문", "정치부", "경제부", "사회부", "문화부", "체육부", "사진부", "국제부"}
-DOUBLE_SURNAMES = {"남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방", "어금", "망절"}
-# The common Korean surnames: a reporter's name starts with one.
-SURNAMES = set("김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예봉경사부나")
 
 
 def normalise(text: str) -> str:

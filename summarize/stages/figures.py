@@ -1977,7 +1977,13 @@ _KO_NUM = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 _EN_FRAC = re.compile(rf"(?<![\d/])(?P<a>\d{{1,2}})/(?P<b>\d{{1,3}})(?![\d/])|(?P<v>{_VULGAR_RE})"
                       r"|\b(?P<w>(?:one|a)[- ](?:half|third|quarter|fourth|fifth|sixth|eighth|tenth)|two[- ]thirds"
-                      r"|three[- ](?:quarters|fourths|fifths|eighths))\b", re.I)
+                      r"|three[- ](?:quarters|fourths|fifths|eighths))\b"
+                      # half, halved; not a period (`the second half`, `half-time`) nor `half a million`
+                      r"|(?<!first )(?<!second )(?<!latter )(?<!former )(?<!1st )(?<!2nd )"
+                      r"\b(?P<h>half|halved|halving|halves)\b(?![- ](?:a\s(?:hundred|thousand|million|billion|trillion)|time))",
+                      re.I)
+# `half a million`: half of a scale word
+_EN_HALF_SCALE = re.compile(r"\bhalf[- ]a[- ](hundred|thousand|million|billion|trillion)\b", re.I)
 _EN_FRAC_WORDS = {"half": "1/2", "third": "1/3", "quarter": "1/4", "fourth": "1/4", "fifth": "1/5", "sixth": "1/6",
                   "eighth": "1/8", "tenth": "1/10", "two thirds": "2/3", "three quarters": "3/4",
                   "three fourths": "3/4", "three fifths": "3/5", "three eighths": "3/8"}
@@ -2009,7 +2015,9 @@ def _word_value(phrase: str) -> int | None:
         words = ["one"] + words[1:] if len(words) > 1 and words[1] in (*_W_SCALE, "dozen") else words[1:]
     total, current, seen = 0, 0, False
     for w in words:
-        if w in _W_ONES:
+        if w == "dozen":  # a dozen, two dozen
+            current = (current or 1) * 12
+        elif w in _W_ONES:
             current += _W_ONES[w]
         elif w in _W_TENS:
             current += _W_TENS[w]
@@ -2042,6 +2050,8 @@ def english_numbers(text: str) -> list[tuple[str, str]]:
             w = re.sub(r"^(?:one|a)[- ]", "", m.group("w").lower()).replace("-", " ")
             out.append((f"frac:{_EN_FRAC_WORDS[w]}", m.group()))
             masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+        elif m.group("h"):  # half, halved: a half, or 50 percent
+            out.append(("frac:1/2", m.group()))
         else:
             out.append((f"frac:{m.group('a')}/{m.group('b')}", m.group()))
     for m in _EN_NUM.finditer(text):
@@ -2051,10 +2061,14 @@ def english_numbers(text: str) -> list[tuple[str, str]]:
         if m.group("sign"):
             d = -d
         out.append((canon(d), m.group().strip()))
+    for m in _EN_HALF_SCALE.finditer(text):
+        out.append((canon(Decimal(_W_SCALE[m.group(1).lower()]) / 2), m.group()))
+        masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
     for m in _EN_WORD.finditer(masked):
         phrase = m.group().strip()
         v = _word_value(phrase)
-        if v is not None and not re.match(r"^(?:a\s)?(?:hundred|thousand|million|billion|trillion)$", phrase, re.I):
+        # a bare scale word (`millions of`, `hundreds`) says no number; `a million` does
+        if v is not None and not re.match(r"^(?:hundred|thousand|million|billion|trillion)s?$", phrase, re.I):
             out.append((f"word:{v}", phrase))
     for m in re.finditer(r"\bQ([1-4])\b", text):
         out.append((f"word:{m.group(1)}", m.group()))  # Q3: the third quarter
@@ -2088,9 +2102,18 @@ def _have(tokens) -> set[str]:
 
 
 def missing_figures(figures: Sequence[Figure], en: str, tokens: list[str] | None = None) -> list[Figure]:
-    """The figures an English rendering lost."""
-    have = _have(english_tokens(en) if tokens is None else tokens)
-    return [f for f in figures if any(not (set(alts) & have) for alts in f.required)]
+    """The figures an English rendering lost. A share in percent counts as kept in its common fraction too
+    (`50%` as `half`, `25%` as `a quarter`)."""
+    tokens = english_tokens(en) if tokens is None else tokens
+    have = _have(tokens)
+    shares = have | {_percent(t) for t in tokens if t.startswith("frac:")}
+    return [f for f in figures if any(not (set(alts) & (shares if f.unit == "%" else have)) for alts in f.required)]
+
+
+def _percent(token: str) -> str:
+    """`frac:1/4` -> `25`: a fraction as a percentage (where it is a whole or a short decimal)."""
+    a, b = token[5:].split("/")
+    return canon((Decimal(100) * int(a) / int(b)).quantize(Decimal("0.1")))
 
 
 def check_english(ko: str, figures: Sequence[Figure], en: str) -> tuple[list[Figure], list[str]]:

@@ -1,8 +1,9 @@
-"""The figure guard: the model's English checked against the figures of its Korean, and flagged.
+"""The guard: the model's English checked against the figures and the glossary's names of its Korean, and
+flagged.
 
-The check itself (which figures an English lost, which of its numbers the Korean does not hold) is the
-figure finder's (`figures.check_english`); summarize.article hands it in, as a stage never imports
-another stage.
+The check of the figures (which figures an English lost, which of its numbers the Korean does not hold) is the
+figure finder's (`figures.check_english`), and the check of the names the glossary's (`glossary.missing_names`);
+summarize.article hands both in, as a stage never imports another stage.
 """
 
 from __future__ import annotations
@@ -12,29 +13,48 @@ from collections.abc import Callable, Sequence
 from ..records import Figure, QuoteLine, SummaryLine, Translated
 from ._text import HANGUL
 
-__all__ = ["guard", "flag_count", "FigureCheck"]
+__all__ = ["guard", "flag_count", "FigureCheck", "NameCheck", "FLAGS"]
 
 # (Korean, its figures, English) -> (the figures the English lost, the English numbers the Korean does not hold)
 FigureCheck = Callable[[str, Sequence[Figure], str], tuple[list[Figure], list[str]]]
+# (the glossary's (Korean, English) names of a Korean, English) -> the names whose English the English lacks
+NameCheck = Callable[[Sequence[tuple[str, str]], str], list[tuple[str, str]]]
+
+# Every flag, and what it means in a few words
+FLAGS = {
+    "figure-restored": "the model dropped or changed a figure; it is restored from the source",
+    "name-restored": "the model's English lacks a name of the glossary; it is restored from the glossary",
+    "unverified-number": "the English holds a number that its Korean does not",
+    "untranslated": "the English still holds Korean text",
+}
 
 
-def guard(ko: str, figures: Sequence[Figure], en: str, retry_en: str | None, check: FigureCheck) -> Translated:
-    """Check the model's English against the figures of its Korean.
+def guard(ko: str, figures: Sequence[Figure], en: str, retry_en: str | None, check: FigureCheck,
+          names: Sequence[tuple[str, str]] = (), check_names: NameCheck | None = None) -> Translated:
+    """Check the model's English against the figures and the glossary's names of its Korean.
 
-    A figure the first English lost is looked for in `retry_en` (the translation of the
-    sentence with its figures pre-rendered); one still missing is appended as
-    `[26만㎡ = 260,000 m²]` and flagged `figure-restored`. A number that no figure of the
-    Korean holds flags `unverified-number`; Hangul left in the English flags `untranslated`.
-    Each flag has one note that says what it is about (`unverified-number: $19 billion is not in the
-    source`); numbers are written as the English has them.
+    A figure or a name the first English lost is looked for in `retry_en` (the translation of the
+    sentence with its figures and names pre-rendered); a figure still missing is appended as
+    `[26만㎡ = 260,000 m²]` and flagged `figure-restored`, a name as `[이창용 = Rhee Chang-yong]` and flagged
+    `name-restored`. A number that no figure of the Korean holds flags `unverified-number`; Hangul left in
+    the English flags `untranslated`. Each flag has one note that says what it is about (`unverified-number:
+    $19 billion is not in the source`); numbers are written as the English has them. A text that is a name
+    of the glossary and nothing else (a speaker) is the glossary's English.
     """
+    for name_ko, name_en in names:
+        if ko.strip() == name_ko:
+            return Translated(ko=ko, en=name_en)
+    lost = check_names or (lambda _names, _en: [])
     missing, extra = check(ko, figures, en)
+    gone = lost(names, en) if names else []
     notes: list[str] = []
-    if missing and retry_en is not None:
+    if (missing or gone) and retry_en is not None:
         missing2, extra2 = check(ko, figures, retry_en)
-        if _badness(missing2, extra2, retry_en) < _badness(missing, extra, en):
-            en, missing, extra = retry_en, missing2, extra2
-            notes.append("retranslated with the figures written out")
+        gone2 = lost(names, retry_en) if names else []
+        if _badness(missing2, extra2, retry_en) + len(gone2) < _badness(missing, extra, en) + len(gone):
+            en, missing, extra, gone = retry_en, missing2, extra2, gone2
+            notes.append("retranslated with the " + ("figures and names" if figures and names else
+                                                     "names" if names and not figures else "figures") + " written out")
     flags: list[str] = []
     if extra:
         flags.append("unverified-number")
@@ -49,6 +69,11 @@ def guard(ko: str, figures: Sequence[Figure], en: str, retry_en: str | None, che
         notes.append(f"figure-restored: the model dropped or changed {_and([f.text for f in missing])}; "
                      "restored from the source")
         en = f"{en} {restored}".strip()
+    if gone:
+        flags.append("name-restored")
+        notes.append(f"name-restored: the model's English lacks {_and([e for _, e in gone])}; restored from the "
+                     "glossary")
+        en = f"{en} " + " ".join(f"[{k} = {e}]" for k, e in gone)
     return Translated(ko=ko, en=en, flags=tuple(flags), notes=tuple(notes))
 
 

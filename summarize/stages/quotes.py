@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from ..records import Quote, Sentence
 from ._kiwi import Token, tokenize
+from ._text import DOUBLE_SURNAMES, SURNAMES
 
 __all__ = ["find_quotes", "quote_marks", "split_speaker"]
 
@@ -40,8 +41,7 @@ _SPEECH_VERB = re.compile(r"(?:말했|밝혔|강조했|설명했|덧붙였|전�
 _PRONOUNS = {"그", "그녀", "그들", "이들", "그는", "그녀는"}
 _TOPIC_FORMS = {"은", "는", "이", "가", "께서", "도"}
 # The common Korean surnames: a word that starts with one is more likely a person's name.
-SURNAMES = set("김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예봉경사부림")
-_COMPOUND_SURNAMES = ("남궁", "제갈", "선우", "독고", "황보", "사공", "서문")
+_COMPOUND_SURNAMES = tuple(sorted(DOUBLE_SURNAMES))
 
 # Words that end a phrase naming a role (the head of a title): 장관, 연구원, 관계자, 주민 …
 ROLES = sorted({

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import logging
 import re
@@ -13,7 +14,8 @@ from ..errors import Rejected
 from ..records import Meta, Source, SourceKind
 from ._text import hangul_ratio
 
-__all__ = ["KINDS", "find_inputs", "is_input", "read_source", "decode"]
+__all__ = ["KINDS", "find_inputs", "is_input", "found_instead", "read_source", "decode", "sidecar", "sidecar_url",
+           "input_digest"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,30 @@ def find_inputs(root: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
 def is_input(rel: PurePath) -> bool:
     """Whether a file at `rel` (relative to the input folder) is one to brief: an article file, not hidden."""
     return not any(part.startswith(".") for part in rel.parts) and rel.suffix.lower() in KINDS
+
+
+def found_instead(root: Path, exclude: tuple[Path, ...] = ()) -> str:
+    """What a folder holds where find_inputs finds no article file, in words: its files by kind ("3 .pdf files,
+    1 .docx file"), the hidden ones apart, or that it is empty."""
+    root = root.resolve()
+    skip = tuple(p.resolve() for p in exclude)
+    kinds: dict[str, int] = {}
+    hidden = 0
+    for p in root.rglob("*"):
+        if not p.is_file() or any(p == s or s in p.parents for s in skip):
+            continue
+        if any(part.startswith(".") for part in p.relative_to(root).parts):
+            hidden += 1
+            continue
+        kind = p.suffix.lower() or "extension-less"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    ranked = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+    parts = [f"{n} {k} file{'s' if n > 1 else ''}" for k, n in ranked[:5]]
+    if len(ranked) > 5:
+        parts.append(f"{sum(n for _, n in ranked[5:])} other files")
+    if hidden:
+        parts.append(f"{hidden} hidden file{'s' if hidden > 1 else ''} (skipped)")
+    return ", ".join(parts) if parts else "nothing"
 
 
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
@@ -128,6 +154,44 @@ def _control_ratio(text: str) -> float:
     return bad / len(text)
 
 
+def sidecar(path: Path) -> Path | None:
+    """The file beside an article that holds its address: `article.txt.url`, else `article.url`; None if neither."""
+    for p in (path.with_name(path.name + ".url"), path.with_suffix(".url")):
+        if p.is_file():
+            return p
+    return None
+
+
+_URL_LINE = re.compile(r"^\s*(?:URL\s*=\s*)?(https?://\S+)\s*$", re.I)
+
+
+def sidecar_url(path: Path) -> str | None:
+    """The address in an article's sidecar: its first line that is an http(s) address, bare or as a Windows
+    Internet Shortcut writes it (`URL=https://...`); None without a sidecar or an address in it."""
+    side = sidecar(path)
+    if side is None:
+        return None
+    try:
+        text = side.read_bytes()[:8192].decode("utf-8-sig", "replace")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        m = _URL_LINE.match(line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def input_digest(path: Path) -> str:
+    """What an input's brief is made of, as a hash: the file's bytes and its sidecar's (a new or changed address
+    redoes the brief)."""
+    h = hashlib.sha256(path.read_bytes())
+    side = sidecar(path)
+    if side is not None:
+        h.update(b"\0url\0" + side.read_bytes()[:8192])
+    return h.hexdigest()
+
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
 
 
@@ -146,11 +210,16 @@ def read_source(path: Path, root: Path, max_bytes: int = 5_000_000) -> Source:
         declared = m.group(1).decode("ascii", "replace") if m else None
     text, encoding = decode(data, declared)
     if kind == "html":
-        return _from_html(text, rel, encoding, digest)
-    if kind == "markdown":
+        source = _from_html(text, rel, encoding, digest)
+    elif kind == "markdown":
         title, body, meta, zones = _from_markdown(text)
-        return Source(rel, body, encoding, digest, kind, title=title, meta=meta, zones=zones)
-    return Source(rel, text, encoding, digest, kind)
+        source = Source(rel, body, encoding, digest, kind, title=title, meta=meta, zones=zones)
+    else:
+        source = Source(rel, text, encoding, digest, kind)
+    url = sidecar_url(path)  # the address the file was saved from: it wins over what the page says of itself
+    if url:
+        source = dataclasses.replace(source, meta=dataclasses.replace(source.meta, url=url))
+    return source
 
 
 def _from_html(html: str, rel: str, encoding: str, digest: str) -> Source:

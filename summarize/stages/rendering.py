@@ -1,4 +1,10 @@
-"""Rendering: a brief as Markdown (for mail clients and GitHub) and as JSON (schema 2, for machines)."""
+"""Rendering: a brief as Markdown (for mail clients and GitHub) and as JSON (schema 3, for machines).
+
+A brief opens with its headline, where it comes from (the outlet's English name, the time with its zone, the
+section, the original's address) and the summary in English as one short paragraph; the sentences follow one by
+one, each English with its Korean set apart as the source, then the key figures, the quotes, who and what the
+article names, and the names a glossary could take up.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,15 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..records import Brief, Explained, Figure, Line, Sentence, SentenceScore, Translated
+from ..records import Brief, Explained, Figure, Line, Meta, Name, Sentence, SentenceScore, Translated
 
-__all__ = ["to_markdown", "to_json", "to_dict", "explain_text", "key_figures", "key_figure_rows", "SCHEMA"]
+__all__ = ["to_markdown", "to_json", "to_dict", "explain_text", "key_figures", "key_figure_rows", "gist",
+           "source_line", "names_line", "when", "SCHEMA", "GIST_WORDS", "KINDS"]
 
-SCHEMA = 2
+SCHEMA = 3
+GIST_WORDS = 60  # the English paragraph at the top of a brief: its summary sentences up to about this many words
+# The kinds of name a brief lists, as its line names them
+KINDS = {"person": "People", "organisation": "Organisations", "place": "Places"}
 
 _SCORE_PARTS = ("total", "position", "headline", "centrality", "length", "figures", "quote", "penalty", "redundancy")
 
@@ -34,8 +44,11 @@ def to_dict(b: Brief) -> dict[str, Any]:
         "source": {"path": b.source.path, "sha256": b.source.sha256, "encoding": b.source.encoding},
         "title": {"ko": b.article.title, "en": b.title.en, "flags": list(b.title.flags), "notes": list(b.title.notes),
                   "from": "headline" if b.article.title else "summary"},
-        "meta": {"outlet": b.article.meta.outlet, "author": b.article.meta.author,
-                 "published": b.article.meta.published, "url": b.article.meta.url, "section": b.article.meta.section},
+        "meta": {"outlet": b.article.meta.outlet, "outlet_en": b.article.meta.outlet_en,
+                 "author": b.article.meta.author, "published": b.article.meta.published,
+                 "zone_assumed": b.article.meta.zone_assumed, "url": b.article.meta.url,
+                 "section": b.article.meta.section, "section_en": b.article.meta.section_en},
+        "gist": gist(b),
         "deck": list(b.article.deck),
         "sentences": [{"id": s.id, "ko": s.ko} for s in b.sentences],
         "summary": [
@@ -54,6 +67,8 @@ def to_dict(b: Brief) -> dict[str, Any]:
              "notes": list(t.notes), "speaker_flags": list(sp.flags) if sp else []}
             for q, t, sp in b.quotes
         ],
+        "names": [{"ko": n.ko, "en": n.en, "kind": n.kind, "romanised": n.romanised, "count": n.count}
+                  for n in b.names],
         "warnings": list(b.warnings),
         # every line of the page that is not in the body, and every part cut from a body line, with why
         "removed": [{"line": x.no, "text": x.text, "class": x.kind, "rule": x.rule} for x in b.article.removed],
@@ -77,16 +92,19 @@ def _context(sentence: str, f: Figure, width: int = 18) -> str:
 
 
 def _mark(t: Translated, speaker: Translated | None = None) -> str | None:
-    """The one mark an item carries: its notes, each flagged one saying which flag it is (a quote's
-    mark holds its speaker's too)."""
-    notes = list(t.notes)
-    flagged = bool(t.flags)
-    if speaker is not None and speaker.flags:
-        notes += [f"speaker {n}" for n in speaker.notes]
-        flagged = True
+    """The one mark a flagged item carries: the note of each of its flags, saying which flag it is (a quote's
+    mark holds its speaker's too). Notes that go with no flag (a retranslation that put things right) stay in
+    the JSON."""
+    notes = _flag_notes(t)
+    if speaker is not None:
+        notes += [f"speaker {n}" for n in _flag_notes(speaker)]
     if not notes:
         return None
-    return ("⚠️ " if flagged else "") + " · ".join(notes)
+    return "⚠️ " + " · ".join(notes)
+
+
+def _flag_notes(t: Translated) -> list[str]:
+    return [n for n in t.notes if any(n.startswith(f"{f}:") for f in t.flags)]
 
 
 # Kinds of figure that say where or in which order (제2, 4차, 17라운드, 첫), not how much
@@ -114,6 +132,69 @@ def key_figure_rows(figures: Iterable[Figure], sentences: Iterable[Sentence]) ->
     return [(f.text, f.en, _context(by_id[f.sentence].ko, f) if f.sentence in by_id else "") for f in key_figures(figures)]
 
 
+def gist(b: Brief, words: int = GIST_WORDS) -> str:
+    """The summary in English as one short paragraph: its sentences in order, as many as fit in about `words`
+    words (the first always)."""
+    out: list[str] = []
+    n = 0
+    for _, t in b.summary:
+        w = len(t.en.split())
+        if out and n + w > words:
+            break
+        if t.en.strip():
+            out.append(t.en.strip())
+            n += w
+    return " ".join(out)
+
+
+def when(meta: Meta) -> str | None:
+    """The publication time as a reader wants it: `2024-05-23 11:52 +09:00`, saying so where the zone is
+    assumed (the page gives none: Korea's time)."""
+    if not meta.published:
+        return None
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2})?(?:\.\d+)?([+-]\d{2}:\d{2})?$", meta.published)
+    if not m:
+        return meta.published
+    day, clock, zone = m.groups()
+    text = f"{day} {clock}" + (f" {zone}" if zone else "")
+    if meta.zone_assumed:
+        text += " (Korea time: the page gives no zone)"
+    return text
+
+
+def source_line(meta: Meta, path: str) -> str:
+    """Where an article comes from, in one Markdown line: the outlet (English and Korean), the author, the time
+    with its zone, the section, the original's address and the input file."""
+    parts = []
+    if meta.outlet:
+        parts.append(f"**{meta.outlet_en}** ({meta.outlet})" if meta.outlet_en and meta.outlet_en != meta.outlet
+                     else f"**{meta.outlet}**")
+    if meta.author:
+        parts.append(meta.author)
+    if t := when(meta):
+        parts.append(t)
+    if meta.section:
+        parts.append(f"{meta.section_en} ({meta.section})" if meta.section_en and meta.section_en != meta.section
+                     else meta.section)
+    if meta.url:
+        parts.append(f"[original article]({meta.url})")
+    parts.append(f"`{path}`")
+    return " · ".join(parts)
+
+
+def names_line(names: Iterable[Name], per_kind: int = 8) -> str | None:
+    """`**People:** Rhee Chang-yong (이창용) · **Organisations:** … · **Places:** …`; a romanised name (not in
+    the glossary) in italics."""
+    groups: dict[str, dict[str, list[str]]] = {k: {} for k in KINDS}  # kind -> English -> its Korean forms
+    for n in names:
+        if n.kind in groups and (n.en in groups[n.kind] or len(groups[n.kind]) < per_kind):
+            en = f"_{n.en}_" if n.romanised else n.en
+            groups[n.kind].setdefault(en, []).append(n.ko)  # 서울 and 서울시: Seoul once
+    parts = [f"**{KINDS[k]}:** " + ", ".join(f"{en} ({', '.join(ko)})" for en, ko in v.items())
+             for k, v in groups.items() if v]
+    return " · ".join(parts) if parts else None
+
+
 def to_markdown(b: Brief) -> str:
     meta = b.article.meta
     if b.article.title:
@@ -122,21 +203,22 @@ def to_markdown(b: Brief) -> str:
             lines += [mark, ""]
     else:
         lines = [f"# {b.title.en or '(no headline)'}", "", "_The page has no headline: the first summary sentence stands in._", ""]
-    published = meta.published.replace("T", " ")[:16] if meta.published else None
-    source = [x for x in (meta.outlet, meta.author, published) if x]
-    source.append(f"[`{b.source.path}`]({meta.url})" if meta.url else f"`{b.source.path}`")
-    lines += [" · ".join(source), ""]
+    lines += [source_line(meta, b.source.path), ""]
+    if text := gist(b):
+        lines += [f"**In brief:** {text}", ""]
     if b.warnings:
         lines += ["> **Check before you trust:**"]
         lines += [f"> - {w}" for w in b.warnings]
         lines += [""]
-    lines += ["## Summary", ""]
+    if who := names_line(b.names):
+        lines += [who, ""]
+    lines += ["## Sentence by sentence", ""]
     by_id = {s.id: s for s in b.sentences}
     for n, (i, t) in enumerate(b.summary, 1):
-        lines.append(f"{n}. {t.en}  ")
-        lines.append(f"   _Korean:_ {by_id[i].ko}")
+        lines.append(f"{n}. {t.en}" + ("  " if _mark(t) else ""))
         if _mark(t):
-            lines.append(f"   - {_mark(t)}")
+            lines.append(f"   {_mark(t)}")
+        lines.append(f"   > {by_id[i].ko}")
         lines.append("")
     rows = key_figure_rows(b.figures, b.sentences)
     if rows:
@@ -155,6 +237,13 @@ def to_markdown(b: Brief) -> str:
             lines.append(">")
             lines.append(f"> “{q.ko}”")
             lines.append("")
+    romanised = [n for n in b.names if n.romanised and n.kind in KINDS]
+    if romanised:
+        lines += ["## Names not in the glossary", "",
+                  "Romanised (Revised Romanization); to keep a name as it should read, add its line to the glossary:",
+                  "", "```tsv"]
+        lines += [f"{n.ko}\t{n.en}" for n in romanised]
+        lines += ["```", ""]
     m = b.model
     rev = f" @ {m.revision[:12]}" if m.revision else ""
     g = m.settings

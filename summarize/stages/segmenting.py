@@ -15,7 +15,7 @@ import re
 from ..records import Sentence
 from ._kiwi import Token, kiwi, tokenize
 
-__all__ = ["segment", "segment_analysed", "split_paragraph", "quote_spans"]
+__all__ = ["segment", "segment_analysed", "split_paragraph", "quote_spans", "warm"]
 
 _APOS_YEAR = re.compile(r"['‘’`]\d{2}(?:년|\b)")
 _PROTECT = re.compile(
@@ -157,6 +157,11 @@ def _kiwi_sentences(par: str) -> list[tuple[int, int, list[Token]]]:
         for s in kiwi().split_into_sents(par[a:b], return_tokens=True):
             out.append((a + s.start, a + s.end, [Token(t.form, t.tag, a + t.start, t.len) for t in s.tokens]))
     return out
+
+
+def warm() -> None:
+    """Load Kiwi and let it analyse once (it loads part of its model on the first analysis): about a second."""
+    kiwi().split_into_sents("준비.")
 
 
 def segment(paragraphs: tuple[str, ...] | list[str]) -> list[Sentence]:

@@ -28,6 +28,7 @@ __all__ = [
     "TRANSFORMERS_DEFAULT",
     "default_model",
     "resolve_model",
+    "looks_like_path",
     "model_fingerprint",
     "model_id",
     "Translator",
@@ -99,9 +100,8 @@ def resolve_model(name: str | None, backend: str = "auto") -> ModelSpec:
     path = Path(name).expanduser()
     if path.is_dir():
         return ModelSpec(name, str(path.resolve()), True, None)
-    looks_like_path = name.startswith((".", "/", "~")) or "\\" in name or name.count("/") > 1
-    if looks_like_path:
-        raise UnknownModel(f"model folder not found: {name}")
+    if looks_like_path(name):
+        raise UnknownModel(f"model folder not found: {name}{_nearby(path)}")
     if re.fullmatch(r"[\w.-]+/[\w.-]+", name):
         known = {a.hub_id: a for a in MODELS.values()}.get(name)
         return ModelSpec(name, name, False, NON_COMMERCIAL if "nllb" in name.lower() else None,
@@ -110,6 +110,26 @@ def resolve_model(name: str | None, backend: str = "auto") -> ModelSpec:
         f"unknown model alias {name!r}; valid aliases: {', '.join(MODELS)} "
         "(or give a hub id such as Helsinki-NLP/opus-mt-ko-en, or a local folder)"
     )
+
+
+def looks_like_path(name: str) -> bool:
+    """Whether a model name that is no folder was meant as one: it starts like a path, has a backslash, more
+    than one slash or a trailing one, or its first part is a folder here (`models/opus-mt` where `models/` is
+    a folder). Any other `org/name` is a hub id."""
+    if name.startswith((".", "/", "~")) or "\\" in name or name.count("/") > 1 or name.endswith("/"):
+        return True
+    head = name.partition("/")[0]
+    return "/" in name and Path(head).is_dir()
+
+
+def _nearby(path: Path) -> str:
+    """What the folder that should hold `path` holds, to spot a typo; or that it does not exist either."""
+    parent = path.parent
+    if not parent.is_dir():
+        return f" (nor is there a folder {parent})" if str(parent) not in ("", ".") else ""
+    entries = sorted(p.name + ("/" if p.is_dir() else "") for p in parent.iterdir() if not p.name.startswith("."))
+    shown = ", ".join(entries[:8]) + (", ..." if len(entries) > 8 else "")
+    return f" ({parent} holds: {shown})" if entries else f" ({parent} is empty)"
 
 
 def model_fingerprint(spec: ModelSpec, revision: str | None) -> str:

@@ -13,13 +13,14 @@ import json
 import logging
 import os
 import shutil
+import time
 from dataclasses import asdict
 from pathlib import Path
 
 from ..errors import BackendUnavailable, ModelUnavailable
 from ..host import default_threads, folder_fingerprint, safe_name
 from ..options import BriefOptions
-from ..records import ModelInfo
+from ..records import ModelInfo, OnPhase, Phase
 from .base import Device, ModelSpec, Translator, model_id
 from .batching import batch_limits
 from .hf import load_tokenizer, quiet_transformers, torch_and_transformers
@@ -45,23 +46,29 @@ def ct2_dir(spec: ModelSpec, folder: Path, revision: str | None, options: BriefO
     return ct2_root(options) / safe / revision / (quantization or "float32")
 
 
-def convert(spec: ModelSpec, options: BriefOptions, force: bool = False, quantization: str | None = None) -> tuple[Path, bool]:
+def convert(spec: ModelSpec, options: BriefOptions, force: bool = False, quantization: str | None = None,
+            on_phase: OnPhase | None = None) -> tuple[Path, bool]:
     """The CTranslate2 conversion of the model: (folder, whether it was converted now).
 
     Converted once per model id, revision and weight type (int8 weights for an int8 run on the
     CPU load fast and small; None keeps float32), written to a temporary folder and renamed, so
-    that a conversion killed half-way is never taken for a finished one.
+    that a conversion killed half-way is never taken for a finished one. A conversion already made
+    is found without importing the converter (which imports torch and transformers). `on_phase` hears
+    of a conversion as it starts and ends.
     """
     folder, revision = fetch(spec, options)
     if ct2_ready(folder):  # a ready CTranslate2 model: nothing to convert
         return folder, False
+    target = ct2_dir(spec, folder, revision, options, quantization)
+    if (target / "model.bin").exists() and not force:
+        return target, False
     try:
         from ctranslate2.converters import TransformersConverter
     except ImportError:
         raise BackendUnavailable("ctranslate2 is not installed (pip install ctranslate2)") from None
-    target = ct2_dir(spec, folder, revision, options, quantization)
-    if (target / "model.bin").exists() and not force:
-        return target, False
+    t0 = time.perf_counter()
+    if on_phase:
+        on_phase(Phase("convert", spec.name))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -75,6 +82,8 @@ def convert(spec: ModelSpec, options: BriefOptions, force: bool = False, quantiz
         shutil.rmtree(target)
     os.replace(tmp, target)
     log.info("converted %s to CTranslate2 in %s", spec.name, target)
+    if on_phase:
+        on_phase(Phase("convert", spec.name, round(time.perf_counter() - t0, 3)))
     return target, True
 
 
@@ -195,7 +204,8 @@ class CT2Translator(Translator):
                               backend=self.backend, compute_type=compute_type)
 
     @classmethod
-    def load(cls, spec: ModelSpec, options: BriefOptions) -> CT2Translator:
+    def load(cls, spec: ModelSpec, options: BriefOptions, on_phase: OnPhase | None = None) -> CT2Translator:
+        """The model on CTranslate2: a ready one as it is, another converted first (once; `on_phase` hears of it)."""
         ctranslate2 = _ctranslate2()  # BackendUnavailable where it is missing
         folder, revision = fetch(spec, options)
         config = read_config(folder)
@@ -206,7 +216,7 @@ class CT2Translator(Translator):
         if ready:  # loaded as it is, with its own sentencepiece models: neither torch nor transformers
             path, tok = folder, ReadyTokenizer(folder, config)
         else:
-            path, _ = convert(spec, options, quantization=weight_type(compute_type))
+            path, _ = convert(spec, options, quantization=weight_type(compute_type), on_phase=on_phase)
             tok = MarianSpm(folder) if MarianSpm.fits(folder) else SubwordTokenizer(load_tokenizer(folder, spec))
         try:
             tr = _ct2_translator(ctranslate2, path, device, compute_type, threads)

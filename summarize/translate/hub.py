@@ -38,12 +38,9 @@ def _hub_reachable() -> bool:
         return False
 
 
-def _fetch_hint(spec: ModelSpec) -> str:
-    return (
-        f"fetch it ahead with `summarize models pull {spec.name}` (or `hf download {spec.id}`) on a connected "
-        "machine into the same HF cache, or point --model at a local folder (saved with save_pretrained, or a "
-        "ready CTranslate2 model)"
-    )
+def _no_folder(spec: ModelSpec) -> str:
+    """For a hub id that could be meant as a folder (`models/opus-mt`): that there is no such folder either."""
+    return f"; nor is there a folder {spec.name} here" if spec.name == spec.id and spec.name.count("/") == 1 else ""
 
 
 def offline(options: BriefOptions) -> bool:
@@ -131,17 +128,24 @@ def fetch(spec: ModelSpec, options: BriefOptions, progress: bool = False, backen
         raise
     except Exception:  # not (completely) in the cache
         if offline(options):
-            raise ModelUnavailable(f"model {spec.id} is not in the Hugging Face cache and offline mode is on: "
-                                   f"{_fetch_hint(spec)}") from None
+            raise ModelUnavailable(f"model {spec.id} is not in the Hugging Face cache ({hf_cache(options)}) and "
+                                   f"offline mode is on{_no_folder(spec)}", spec.name, "offline mode is on") from None
     if not _hub_reachable():
-        raise ModelUnavailable(f"model {spec.id} is not in the Hugging Face cache and the hub cannot be reached: "
-                               f"{_fetch_hint(spec)}")
+        raise ModelUnavailable(f"model {spec.id} is not in the Hugging Face cache ({hf_cache(options)}) and the hub "
+                               f"cannot be reached{_no_folder(spec)}", spec.name, "the hub cannot be reached")
     try:
         folder = _snapshot(spec, options, local_only=False, progress=progress, backend=backend)
     except ModelUnavailable:
         raise
     except Exception as e:
-        raise ModelUnavailable(f"cannot fetch model {spec.id}: {str(e).splitlines()[0]}; {_fetch_hint(spec)}") from None
+        from huggingface_hub.errors import RepositoryNotFoundError, RevisionNotFoundError
+
+        if isinstance(e, (RepositoryNotFoundError, RevisionNotFoundError)):  # fetching again will not help
+            what = f"revision {options.revision} of model {spec.id}" if isinstance(e, RevisionNotFoundError) \
+                else f"model {spec.id}"
+            raise ModelUnavailable(f"the hub has no {what} (or it is private){_no_folder(spec)}: check the name "
+                                   "(`summarize models` lists the aliases)") from None
+        raise ModelUnavailable(f"cannot fetch model {spec.id}: {str(e).splitlines()[0]}", spec.name) from None
     return folder, folder.name
 
 
