@@ -48,10 +48,10 @@ browser:
 
 # The tests marked `ray` start Ray, which reaches beyond this machine unless kept in: they run apart, in a
 # network namespace with loopback alone and Ray's usage reports off (.ci/loopback; they skip, saying why, where
-# it cannot be made), and within half an hour whatever happens
+# it cannot be made), and within a quarter of an hour whatever happens (they take about four minutes on 2 cores)
 test: lint browser
 	$(PY) -m pytest -m "not ray"
-	timeout 1800 .ci/loopback $(PY) -m pytest -m ray
+	timeout 900 .ci/loopback $(PY) -m pytest -m ray
 
 # The tests without the `slow` marker (those build and run tiny real models, whole runs in subprocesses, Ray)
 test-fast: lint

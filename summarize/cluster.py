@@ -262,11 +262,12 @@ class _DriverCache(TranslationCache):
 
     def get_many(self, info: ModelInfo, texts: Iterable[str]) -> dict[str, str]:
         wanted = list(texts)
-        if not wanted:
-            return {}
-        import ray
+        found = {t: self.fresh[t] for t in wanted if t in self.fresh}  # translated here, not yet stored
+        rest = [t for t in wanted if t not in found]
+        if rest:
+            import ray
 
-        found: dict[str, str] = ray.get(self.reader.get_many.remote(info, wanted))
+            found.update(ray.get(self.reader.get_many.remote(info, rest)))
         return found
 
     def put_many(self, info: ModelInfo, pairs: dict[str, str]) -> None:

@@ -88,6 +88,29 @@ def test_a_folder_that_does_not_exist_is_still_a_usage_error(tmp_path):
     assert r.exit_code == 2 and "does not exist" in r.output
 
 
+# (the cluster's resources, [ray] actors, batch_articles, threads, device) -> (actors, CPUs and GPUs each, articles a
+# call): an actor per GPU where there are GPUs; else CPU actors in 3/4 of the CPUs, one CPU left for the other work
+SIZINGS = [
+    ({"CPU": 2.0}, 0, 0, 0, "auto", (1, 1, 0, 16)),
+    ({"CPU": 16.0}, 0, 0, 0, "auto", (12, 1, 0, 16)),
+    ({"CPU": 16.0}, 0, 0, 4, "auto", (3, 4, 0, 16)),
+    ({"CPU": 16.0}, 20, 8, 0, "auto", (15, 1, 0, 8)),  # more than fit: capped
+    ({"CPU": 64.0, "GPU": 8.0}, 0, 0, 0, "auto", (8, 1, 1, 256)),
+    ({"CPU": 64.0, "GPU": 8.0}, 3, 512, 0, "auto", (3, 1, 1, 512)),
+    ({"CPU": 64.0, "GPU": 8.0}, 12, 0, 0, "auto", (8, 1, 1, 256)),  # no more actors than GPUs
+    ({"CPU": 64.0, "GPU": 8.0}, 0, 0, 0, "cpu", (48, 1, 0, 16)),  # --device cpu: the GPUs left alone
+]
+
+
+@pytest.mark.parametrize("resources,actors,batch,threads,device,sized", SIZINGS)
+def test_the_actor_pool_is_sized_to_the_cluster(resources, actors, batch, threads, device, sized):
+    from summarize.cluster import _Sizing
+
+    options = BriefOptions(threads=threads, device=device, ray=RayOptions(actors, batch))
+    s = _Sizing.of(resources, options)
+    assert (s.actors, s.cpus, s.gpus, s.batch) == sized
+
+
 def make_tree(root: Path) -> None:
     for rel in ("b.txt", "a.md", "sub/c.html", "sub/.hidden.txt", ".git/d.txt", "e.pdf", "sub/f.HTM"):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -271,18 +294,36 @@ def entries(out: Path) -> list[dict]:
     return sorted(({**a, "timings": sorted(a["timings"])} for a in data["articles"]), key=lambda a: a["path"])
 
 
+ADDRESS = "https://news.example.org/bok/1"
+
+
+def samples_with_extras(tmp_path: Path) -> tuple[Path, Path]:
+    """samples/ with a sidecar that gives one article its address, and a glossary file beside it (neither of which
+    a worker on another machine could read where the driver left them: they travel with the work)."""
+    inbox = tmp_path / "in"
+    shutil.copytree(SAMPLES, inbox)
+    (inbox / "economy_bok_rate.url").write_text(f"[InternetShortcut]\r\nURL={ADDRESS}\r\n", encoding="utf-8")
+    names = tmp_path / "names.tsv"
+    names.write_text("한국은행\tBank of Korea\n이창용\tRhee Chang-yong\n", encoding="utf-8")
+    return inbox, names
+
+
 @pytest.mark.ray
 @pytest.mark.slow
 def test_the_samples_through_ray_are_the_local_run_s_and_a_rerun_sends_nothing(ray_local, tiny_model_dir, tmp_path):
+    inbox, names = samples_with_extras(tmp_path)
     options = BriefOptions(model=str(tiny_model_dir), backend="transformers", device="cpu", threads=1, batch_size=1,
-                           workers=0, generation=GenerationOptions(num_beams=1, max_new_tokens=16))
-    local = run(SAMPLES, tmp_path / "local", options)
+                           workers=0, generation=GenerationOptions(num_beams=1, max_new_tokens=16),
+                           glossary_file=str(names))
+    local = run(inbox, tmp_path / "local", options)
     log = tmp_path / "log"
     far = replace(options, executor="ray")
     steps = Steps(prepare=NotingPrepare(log))
-    report = run(SAMPLES, tmp_path / "ray", far, translator_factory=NotingModel(log), steps=steps)
+    report = run(inbox, tmp_path / "ray", far, translator_factory=NotingModel(log), steps=steps)
     assert report.ok and report.counts() == local.counts()
     assert masked_outputs(tmp_path / "ray") == masked_outputs(tmp_path / "local")  # byte for byte
+    bok = (tmp_path / "ray" / "economy_bok_rate.json").read_text(encoding="utf-8")
+    assert ADDRESS in bok and "Rhee Chang-yong" in bok  # the sidecar's address, the glossary file's name
     assert entries(tmp_path / "ray") == entries(tmp_path / "local")
     model = json.loads((tmp_path / "ray" / "run.json").read_text(encoding="utf-8"))["model"]
     assert {**model, "load_s": 0} == {**json.loads((tmp_path / "local" / "run.json").read_text())["model"], "load_s": 0}
@@ -291,11 +332,11 @@ def test_the_samples_through_ray_are_the_local_run_s_and_a_rerun_sends_nothing(r
     assert len(notes(log, "load")) == 2
 
     before = log.read_text(encoding="utf-8")
-    again = run(SAMPLES, tmp_path / "ray", far, translator_factory=NotingModel(log), steps=steps)
+    again = run(inbox, tmp_path / "ray", far, translator_factory=NotingModel(log), steps=steps)
     assert again.counts()["unchanged"] == len(ARTICLES)
     assert log.read_text(encoding="utf-8") == before  # nothing prepared, no model loaded, nothing translated
 
-    forced = run(SAMPLES, tmp_path / "ray", far, force=True, translator_factory=NotingModel(log), steps=steps)
+    forced = run(inbox, tmp_path / "ray", far, force=True, translator_factory=NotingModel(log), steps=steps)
     assert forced.counts()["written"] == local.counts()["written"]
     new = log.read_text(encoding="utf-8")[len(before):].splitlines()
     assert [x for x in new if x.startswith("batch")] == []  # every English from the driver's cache
@@ -352,6 +393,9 @@ def test_rejects_and_failures_come_back_with_their_reasons(ray_local, tmp_path):
                                                        "crash.txt"}
 
 
+RAIN_SIDECAR, RAIN_ADDRESS = "society_heavy_rain_cp949.txt.url", "https://news.example.org/rain/7\n"
+
+
 @pytest.fixture
 def s3_inbox(tmp_path):
     """The samples in a bucket of moto's S3 on 127.0.0.1, as a URL; where moto cannot run, a file:// URL of a
@@ -366,6 +410,7 @@ def s3_inbox(tmp_path):
         print(f"no S3 server here ({type(e).__name__}: {e}): a file:// URL instead", file=sys.stderr)
         folder = tmp_path / "bucket"
         shutil.copytree(SAMPLES, folder, ignore=shutil.ignore_patterns("*.json"))
+        (folder / RAIN_SIDECAR).write_text(RAIN_ADDRESS, encoding="utf-8")
         yield folder.as_uri(), lambda rel, data: (folder / rel).write_bytes(data)
         return
     host, port = server.get_host_and_port()
@@ -374,6 +419,7 @@ def s3_inbox(tmp_path):
     s3.create_bucket(Bucket="news")
     for name in ARTICLES:
         s3.put_object(Bucket="news", Key=f"desk/{name}", Body=(SAMPLES / name).read_bytes())
+    s3.put_object(Bucket="news", Key=f"desk/{RAIN_SIDECAR}", Body=RAIN_ADDRESS.encode())
     try:
         yield (f"s3://news/desk?endpoint_override={host}:{port}&scheme=http&region=us-east-1",
                lambda rel, data: s3.put_object(Bucket="news", Key=f"desk/{rel}", Body=data))
@@ -388,13 +434,17 @@ def test_inputs_in_object_storage_are_read_by_the_workers(ray_local, s3_inbox, t
         monkeypatch.setenv(k, v)
     url, put = s3_inbox
     model = lambda spec, options: FakeTranslator()  # noqa: E731
-    local = run(SAMPLES, tmp_path / "local", BriefOptions(workers=0), translator_factory=model)
+    inbox = tmp_path / "in"
+    shutil.copytree(SAMPLES, inbox)
+    (inbox / RAIN_SIDECAR).write_text(RAIN_ADDRESS, encoding="utf-8")
+    local = run(inbox, tmp_path / "local", BriefOptions(workers=0), translator_factory=model)
     log = tmp_path / "log"
     report = run(url, tmp_path / "ray", BriefOptions(executor="ray"), translator_factory=model,
                  steps=Steps(prepare=NotingPrepare(log)))
     assert report.ok and report.counts() == local.counts()
     assert masked_outputs(tmp_path / "ray") == masked_outputs(tmp_path / "local")
     assert json.loads((tmp_path / "ray" / "run.json").read_text(encoding="utf-8"))["input"] == url
+    assert RAIN_ADDRESS.strip() in (tmp_path / "ray" / "society_heavy_rain_cp949.md").read_text(encoding="utf-8")
     assert len(notes(log, "prepare")) == len(ARTICLES)
 
     again = run(url, tmp_path / "ray", BriefOptions(executor="ray"), translator_factory=model,
@@ -403,10 +453,13 @@ def test_inputs_in_object_storage_are_read_by_the_workers(ray_local, s3_inbox, t
 
     name = "economy_bok_rate.txt"
     put(name, (SAMPLES / name).read_bytes() + "\n추가된 문단이다.\n".encode())  # another size: a changed object
+    put(RAIN_SIDECAR, b"https://news.example.org/rain/moved/7\n")  # a new address redoes its article
     third = run(url, tmp_path / "ray", BriefOptions(executor="ray"), translator_factory=model,
                 steps=Steps(prepare=NotingPrepare(log)))
-    assert [e.path for e in third.entries if e.status == "written"] == [name]
-    assert notes(log, "prepare")[len(ARTICLES):] == [f"prepare {name}"]
+    redone = ["economy_bok_rate.txt", "society_heavy_rain_cp949.txt"]
+    assert [e.path for e in third.entries if e.status == "written"] == redone
+    assert notes(log, "prepare")[len(ARTICLES):] == [f"prepare {n}" for n in redone]
+    assert "rain/moved/7" in (tmp_path / "ray" / "society_heavy_rain_cp949.md").read_text(encoding="utf-8")
 
 
 class DiesOnce(FakeTranslator):
@@ -453,6 +506,7 @@ def test_an_actor_killed_mid_run_on_two_nodes_loses_and_doubles_nothing(rays, tm
     r = CliRunner().invoke(main, args, obj=Wiring(translator_factory=DyingModel(marker)), catch_exceptions=False)
     assert r.exit_code == 0, r.output
     assert marker.exists()  # the actor was killed mid-run
+    assert "on the cluster: 1 actor) loaded and checked in" in r.output  # the steps, as a local run tells them
     assert f"{len(ARTICLES)} briefed, 0 unchanged, 0 rejected, 0 failed in" in r.output.splitlines()[-1]
     data = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert sorted(a["path"] for a in data["articles"]) == ARTICLES  # each once
