@@ -83,32 +83,42 @@ def _model(kind: str, folder: Path) -> Path:
 
 
 def _driver_floor(briefs: Path, tmp: Path) -> dict[str, float]:
-    """What the driver does for each brief that comes back, replayed alone on this disk: the English stored in the
-    translation cache, the brief's JSON and Markdown written atomically (each fsynced), its row in the state
-    marked (a commit). Wall and CPU milliseconds per article: the rate one driver cannot exceed."""
+    """What the driver does for each brief that comes back, replayed alone on this disk through the driver's own
+    writer (summarize.cluster._Writer): the brief's JSON and Markdown written atomically (each fsynced, in the
+    writer's threads), its English stored in the translation cache, its row in the state marked. Wall and CPU
+    milliseconds per article: the rate that one driver cannot exceed."""
     from summarize import state
+    from summarize.cluster import _Composed, _Writer
+    from summarize.jobs import Job
     from summarize.records import ModelInfo
+    from summarize.report import RunReport
+    from summarize.run import _Books
     from summarize.translate.cache import TranslationCache
 
     out = tmp / "floor"
     state.open_out(out)
-    articles = state.Articles(state.connect(state.db_path(out)))
+    books = _Books(RunReport("in", str(out), [], None, time.time()), state.Articles(state.connect(state.db_path(out))),
+                   None)
     cache = TranslationCache(state.connect(state.db_path(out), threads=True))
-    files = sorted(briefs.glob("*.json"))
-    files = [f for f in files if f.name not in ("run.json", "digest.json")]
-    names = articles.names([f.stem for f in files])
+    files = [f for f in sorted(briefs.glob("*.json")) if f.name not in ("run.json", "digest.json")]
+    names = books.articles.names([f.stem for f in files])
     info = ModelInfo("bench", None, {})
-    c0, t0 = time.process_time(), time.perf_counter()
+    composed = []
     for f in files:
-        data = json.loads(f.read_text(encoding="utf-8"))
-        english = {f"{f.stem} {k}": str(v) for k, v in enumerate(json.dumps(data).split(".")[:9])}
-        cache.put_many(info, english)
-        state.atomic_write(out / f"{names[f.stem]}.json", f.read_text(encoding="utf-8"))
-        state.atomic_write(out / f"{names[f.stem]}.md", f.with_suffix(".md").read_text(encoding="utf-8"))
-        articles.mark(f.stem, "key", "written")
+        text = f.read_text(encoding="utf-8")
+        english = {f"{f.stem} {k}": s for k, s in enumerate(text.split(".")[:9])}  # about 9 sentences an article
+        composed.append(_Composed(Job(f, f.stem, "key", names[f.stem]), text,
+                                  f.with_suffix(".md").read_text(encoding="utf-8"), 0, {"render_s": 0.0}, {}, english,
+                                  info))
+    writer = _Writer(out, books, cache)
+    c0, t0 = time.process_time(), time.perf_counter()
+    for b in composed:
+        writer.write(b)
+    writer.close()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    assert sum(e.status == "written" for e in books.report.entries) == len(files)
     cache.close()
-    articles.db.close()
+    books.articles.db.close()
     return {"articles": len(files), "wall_ms_per_article": round(1000 * wall / len(files), 2),
             "cpu_ms_per_article": round(1000 * cpu / len(files), 2)}
 

@@ -37,7 +37,9 @@ import sqlite3
 import tempfile
 import time
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -544,6 +546,7 @@ class _Work:
         threads = int(self.size.cpus) if not self.size.gpus and not options.threads else options.threads
         self.options = replace(options, threads=threads, glossary=article.glossary(options), glossary_file=None)
         self.done: set[str] = set()
+        self.writer = _Writer(out_dir, books, cache)
 
     def run(self, todo: list[Job]) -> None:
         ray = self.ray
@@ -564,6 +567,8 @@ class _Work:
                 with _ray_data_quiet():
                     for row in self._pipeline(left, per_batch, reader).iter_rows():
                         self._take(row)
+                self.writer.close()
+                self.writer = _Writer(self.out_dir, self.books, self.cache)
             for j in todo:
                 if j.rel not in self.done:
                     self.books.settle(Entry(j.rel, "failed", LOST))
@@ -573,6 +578,7 @@ class _Work:
             first = (str(e).strip().splitlines() or [""])[0]
             raise ClusterError(f"the Ray cluster failed the run: {type(e).__name__}: {first}") from e
         finally:
+            self.writer.close()  # what was written is recorded, whatever stopped the run
             ray.kill(reader)
 
     def _probe(self, reader: Any) -> None:
@@ -642,8 +648,8 @@ class _Work:
                                   max_retries=RETRIES)
 
     def _take(self, row: dict[str, Any]) -> None:
-        """One row back from the cluster: a brief written, or an entry recorded; a second copy of one already
-        taken (a batch that ran twice) is left alone."""
+        """One row back from the cluster: a brief handed to the writer, or an entry recorded; a second copy of one
+        already taken (a batch that ran twice) is left alone."""
         rel = row["rel"]
         if rel in self.done:
             return
@@ -654,16 +660,51 @@ class _Work:
         if kind == "entry":
             self.books.settle(obj)
         else:
-            b: _Composed = obj
-            t0 = time.perf_counter()
-            self.cache.put_many(b.model, b.english)
+            self.writer.write(obj)
+
+
+class _Writer:
+    """The driver's writes of the briefs that come back: each brief's two files written atomically in a few threads
+    (each write ends with an fsync, which holds no lock, so that several overlap), then, in the caller's thread and
+    in the order the briefs came, each recorded once its files are in place: its English in the translation cache,
+    its entry, its state. A brief whose files cannot be written fails, as a worker's failed write does in a local
+    run. `close` waits for every write and records it."""
+
+    THREADS = 4
+
+    def __init__(self, out_dir: Path, books: _Books, cache: TranslationCache):
+        self.out_dir, self.books, self.cache = out_dir, books, cache
+        self.pool = ThreadPoolExecutor(self.THREADS, thread_name_prefix="summarize-write")
+        self.pending: deque[tuple[_Composed, float, Future[None]]] = deque()
+
+    def write(self, b: _Composed) -> None:
+        self.pending.append((b, time.perf_counter(), self.pool.submit(self._files, b)))
+        self._record(wait=len(self.pending) > 4 * self.THREADS)  # a bounded queue: the cluster waits for the disk
+
+    def _files(self, b: _Composed) -> None:
+        state.atomic_write(self.out_dir / f"{b.job.name}.json", b.json)
+        state.atomic_write(self.out_dir / f"{b.job.name}.md", b.markdown)
+
+    def _record(self, wait: bool = False, every: bool = False) -> None:
+        """Record the briefs at the head of the queue whose files are written (`wait`: the first one at least;
+        `every`: all of them)."""
+        while self.pending and (wait or every or self.pending[0][2].done()):
+            b, t0, written = self.pending.popleft()
+            wait = False
+            rel = b.job.rel
             try:
-                state.atomic_write(self.out_dir / f"{b.job.name}.json", b.json)
-                state.atomic_write(self.out_dir / f"{b.job.name}.md", b.markdown)
-            except OSError as e:  # as a worker's failed write in the local run: this article fails
+                written.result()
+            except OSError as e:
                 self.books.settle(Entry(rel, "failed", f"{type(e).__name__}: {e}", timings=b.timings))
-                return
+                continue
+            self.cache.put_many(b.model, b.english)
             self.books.digest_items[rel] = b.digest
             timings = {**b.timings, "render_s": round(b.timings["render_s"] + time.perf_counter() - t0, 4)}
             self.books.settle(Entry(rel, "written", None, {"md": f"{b.job.name}.md", "json": f"{b.job.name}.json"},
                                     timings, b.flagged), key=b.job.key)
+
+    def close(self) -> None:
+        try:
+            self._record(every=True)
+        finally:
+            self.pool.shutdown(wait=True)
