@@ -111,6 +111,40 @@ def test_the_actor_pool_is_sized_to_the_cluster(resources, actors, batch, thread
     assert (s.actors, s.cpus, s.gpus, s.batch) == sized
 
 
+def test_the_driver_records_a_brief_once_its_files_are_written(tmp_path):
+    """The briefs that come back are written in threads, and recorded in the order they came, each once its files
+    are in place; one that cannot be written fails alone, as a worker's failed write in a local run."""
+    from summarize import state
+    from summarize.cluster import _Composed, _Writer
+    from summarize.jobs import Job
+    from summarize.records import ModelInfo
+    from summarize.report import RunReport
+    from summarize.run import _Books
+    from summarize.translate.cache import TranslationCache
+
+    out = tmp_path / "out"
+    state.open_out(out)
+    books = _Books(RunReport("in", str(out), [], None, 0.0), state.Articles(state.connect(state.db_path(out))), None)
+    cache = TranslationCache(state.connect(state.db_path(out), threads=True))
+    rels = [f"{c}.txt" for c in "abcdefghijklmnopqrstuvwxyz"]  # more than the writer's queue holds
+    names = books.articles.names(rels)
+    (out / "b.md").mkdir()  # b's Markdown cannot be written: a folder is in its place
+    info = ModelInfo("m", None, {})
+    writer = _Writer(out, books, cache)
+    for rel in rels:
+        writer.write(_Composed(Job(Path(rel), rel, f"key {rel}", names[rel]), json.dumps({"rel": rel}), f"# {rel}\n", 0,
+                               {"render_s": 0.0}, {"path": rel}, {f"{rel} 원문": f"{rel} English"}, info))
+    writer.close()
+    assert [(e.path, e.status) for e in books.report.entries] == [(r, "failed" if r == "b.txt" else "written")
+                                                                  for r in rels]
+    assert "IsADirectoryError" in books.report.entries[1].reason
+    assert books.articles.key("a.txt") == ("key a.txt", "written") and books.articles.key("b.txt") == (None, "failed")
+    assert json.loads((out / "z.json").read_text(encoding="utf-8")) == {"rel": "z.txt"}
+    assert (out / "z.md").read_text(encoding="utf-8") == "# z.txt\n"
+    assert set(books.digest_items) == set(rels) - {"b.txt"}
+    assert cache.get_many(info, ["a.txt 원문", "b.txt 원문"]) == {"a.txt 원문": "a.txt English"}
+
+
 def make_tree(root: Path) -> None:
     for rel in ("b.txt", "a.md", "sub/c.html", "sub/.hidden.txt", ".git/d.txt", "e.pdf", "sub/f.HTM"):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
