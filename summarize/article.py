@@ -188,7 +188,7 @@ def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: Mo
     else:  # no headline on the page: the first summary sentence's English stands in, and says so
         title = Translated(ko="", en=summary[0].text.en if summary else "", notes=(NO_HEADLINE,))
     quotes = tuple(QuoteLine(q, tr(q.ko), tr(who) if (who := _who(q)) else None) for q in p.quotes)
-    warnings: list[str] = []
+    warnings: list[str] = list(p.source.warnings)
     counted = guarding.flag_count(title, summary, quotes)
     if counted:
         warnings.append(counted)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import pickle
 import shutil
 import sqlite3
 import time
@@ -96,7 +97,7 @@ def run(input_dir: Path, out_dir: Path, options: BriefOptions, force: bool = Fal
                 phases.start("locate", spec.name)
                 locator(spec, options)
                 phases.end("locate", spec.name)
-            with pool(default_processes(options.workers, len(jobs.todo))) as workers:
+            with pool(_processes(options.workers, len(jobs.todo), steps)) as workers:
                 spool = state.spool_dir(out_dir) if workers.mode == "processes" else None  # articles stay there
                 if spool:
                     spool.mkdir()
@@ -108,6 +109,8 @@ def run(input_dir: Path, out_dir: Path, options: BriefOptions, force: bool = Fal
                 for chunk in preparing.chunks(model.floor):
                     phases.poll(kiwi)
                     books.settle(*chunk.settled)
+                    while writing.ready():
+                        books.written(writing.pop())
                     if not chunk.ready or model.translator is None:
                         continue
                     model.vet(chunk.ready, options.max_unknown)
@@ -137,6 +140,19 @@ def run(input_dir: Path, out_dir: Path, options: BriefOptions, force: bool = Fal
     if unwritten is not None:
         raise unwritten
     return report
+
+
+def _processes(asked: int, tasks: int, steps: Steps) -> int:
+    """The worker processes of a run (workers.default_processes); none where its steps cannot travel to a process
+    (a test's functions that are not importable by name): they then run in a thread."""
+    n = default_processes(asked, tasks)
+    if n:
+        try:
+            pickle.dumps((steps.prepare, steps.write, steps.warm))  # translate stays in this thread
+        except Exception:
+            log.debug("the run's steps cannot be sent to a process: preparing articles in a thread")
+            return 0
+    return n
 
 
 class _Phases:
@@ -244,7 +260,7 @@ class _Books:
             if isinstance(r.article, Spooled):
                 r.article.path.unlink(missing_ok=True)  # its brief is written
             self.settle(Entry(r.job.rel, "written", None, {"md": f"{out.name}.md", "json": f"{out.name}.json"},
-                              {**r.timings, "render_s": out.render_s}, out.flagged), key=r.job.key)
+                              {**r.timings, "render_s": out.render_s}, out.flagged, r.warnings), key=r.job.key)
 
 
 def _write_report(report: RunReport, out_dir: Path, digest_items: dict[str, dict[str, Any]],

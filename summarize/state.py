@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import IO
 
 from .errors import Locked, OutputError, StateError
-from .host import safe_name
+from .host import bounded_name, safe_name
 from .records import Status
 
 __all__ = ["STATE_DIR", "SCHEMA_VERSION", "MIGRATIONS", "state_dir", "db_path", "spool_dir", "clear_leftovers", "connect",
@@ -146,8 +146,9 @@ class Articles:
                 out[rel] = known[rel]
                 continue
             p = Path(rel)
-            stem = safe_name(p.stem)
-            candidates = [stem, f"{stem}-{p.suffix.lstrip('.').lower()}", safe_name("-".join(p.with_suffix("").parts))]
+            stem = bounded_name(safe_name(p.stem))
+            candidates = [stem, f"{stem}-{p.suffix.lstrip('.').lower()}",
+                          bounded_name(safe_name("-".join(p.with_suffix("").parts)))]
             name = next((c for c in candidates if c not in taken), None)
             k = 2
             while name is None:
@@ -201,7 +202,7 @@ class Deliveries:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{bounded_name(path.name)}.{os.getpid()}.tmp")  # under 255 bytes, however long the name
     with tmp.open("w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()

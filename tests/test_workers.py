@@ -79,9 +79,9 @@ def test_a_task_that_kills_its_worker_before_any_came_back_still_fails_alone_in_
 def test_default_processes():
     assert default_processes(0, 100) == 0
     assert default_processes(3, 100) == 3
-    assert default_processes(3, 5) == 0  # too few articles to be worth the processes
+    assert default_processes(3, 5) == 1  # few articles: one process, which still isolates a crash
     cores = len(os.sched_getaffinity(0))
-    assert default_processes(-1, 1000) == (min(cores - 2, 16) if cores >= 6 else 0)
+    assert default_processes(-1, 1000) == (min(cores - 2, 16) if cores >= 6 else 2)
 
 
 @pytest.mark.slow

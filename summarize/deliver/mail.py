@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, Permanent, Transient
 from ..host import safe_name
-from ..options import SECURITIES, EmailOptions, spec_of
+from ..options import SECURITIES, EmailOptions, secret, spec_of
 from .once import Item, Logbook, Outcome, deliver, items_to_send
 from .retry import RetryPolicy, with_retries
 
@@ -104,7 +104,7 @@ class SmtpSettings:
         return cls(
             host=host, port=port, security=security,
             user=var("user") or (c.user if c else None),
-            password=env.get(PASSWORD_VARIABLE),
+            password=secret(PASSWORD_VARIABLE, "password", env),
             sender=var("sender") or (c.sender if c and c.sender else "summarize@localhost"),
         )
 

@@ -284,13 +284,13 @@ def post(target: SlackTarget, payload: dict[str, Any], thread_ts: str | None = N
         try:
             answer = json.loads(text)
         except ValueError:
-            answer = {"ok": False, "error": text[:100]}
+            answer = {"ok": False, "error": f"an answer that is not Slack's ({status})"}
         if status == 429 or answer.get("error") == "ratelimited":
             raise Transient("Slack rate limit (429)", _retry_after(headers))
         if status >= 500:
             raise Transient(f"Slack answered {status}")
         if not answer.get("ok"):
-            raise Permanent(f"Slack refused the message: {answer.get('error', status)}")
+            raise Permanent(f"Slack refused the message: {_code(str(answer.get('error', status)))}")
         ts: str | None = answer.get("ts")
         return ts
     status, headers, text = _request(target.webhook or "", payload, {}, target.timeout)
@@ -299,8 +299,15 @@ def post(target: SlackTarget, payload: dict[str, Any], thread_ts: str | None = N
     if status >= 500:
         raise Transient(f"Slack answered {status}")
     if status != 200:
-        raise Permanent(f"the Slack webhook answered {status} {text[:60]}".strip())
+        raise Permanent(f"the Slack webhook answered {status} {_code(text)}".strip())
     return None
+
+
+def _code(text: str) -> str:
+    """Slack's error code from an answer (`invalid_token`, `no_service`), or nothing: any other body (a proxy's
+    page that echoes the address asked for, and with it the webhook's secret path) is not repeated."""
+    text = text.strip()
+    return text if re.fullmatch(r"[a-z_]{1,40}", text) else ""
 
 
 def send_slack(out_dir: Path, target: SlackTarget, each: bool = False, dry_run: bool = False, resend: bool = False,
