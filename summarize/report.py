@@ -29,6 +29,7 @@ class RunReport:
     finished: float = 0.0
     model_error: str | None = None
     model_warning: str | None = None  # what the canary found wrong with the model's English
+    error: str | None = None  # what stopped the run part-way (the output folder could not be written)
 
     def counts(self) -> dict[Status, int]:
         out: dict[Status, int] = {s: 0 for s in STATUSES}
@@ -38,7 +39,7 @@ class RunReport:
 
     @property
     def ok(self) -> bool:
-        return self.counts()["failed"] == 0 and self.model_error is None
+        return self.counts()["failed"] == 0 and self.model_error is None and self.error is None
 
     def summary_line(self) -> str:
         c = self.counts()
@@ -56,6 +57,7 @@ class RunReport:
             "model": self.model,
             "model_error": self.model_error,
             "model_warning": self.model_warning,
+            "error": self.error,
             "totals": self.counts(),
             "articles": [asdict(e) for e in self.entries],
         }

@@ -126,15 +126,21 @@ def run(input_dir: Path, out_dir: Path, options: BriefOptions, force: bool = Fal
         except ModelUnavailable as e:  # the model cannot be had, loaded or trusted: the run stops, in one line
             report.model_error = str(e)
             raise
+        except (sqlite3.Error, OSError) as e:  # the output folder cannot be written any more (a full disk)
+            if isinstance(e, OSError) and e.errno not in state.WRITE_ERRORS:
+                raise
+            stopped = state.cannot_write(out_dir, e if isinstance(e, OSError) else OSError(str(e)))
+            report.error = str(stopped)
+            raise stopped from None
         finally:
             report.finished = time.time()
+            shutil.rmtree(state.spool_dir(out_dir), ignore_errors=True)  # room for run.json on a full disk
             if report.model is None:
                 report.model = {"id": spec.id, "revision": options.revision, "settings": asdict(options.generation)}
             try:
                 _write_report(report, out_dir, books.digest_items, options.base_url)
             except OSError as e:  # raised below, unless the run is stopping for another reason already
                 unwritten = state.cannot_write(out_dir, e)
-            shutil.rmtree(state.spool_dir(out_dir), ignore_errors=True)  # articles that failed before their brief
             cache.close()
             books.articles.db.close()
     if unwritten is not None:
@@ -253,6 +259,9 @@ class _Books:
 
     def written(self, outcomes: list[tuple[Ready, Written | Exception]]) -> None:
         for r, out in outcomes:
+            if isinstance(out, OSError) and out.errno in state.WRITE_ERRORS:  # a full disk: said in words
+                self.settle(Entry(r.job.rel, "failed", f"cannot write its brief: {out.strerror}", timings=r.timings))
+                continue
             if isinstance(out, Exception):
                 self.settle(Entry(r.job.rel, "failed", f"{type(out).__name__}: {out}", timings=r.timings))
                 continue

@@ -24,12 +24,14 @@ from .errors import Locked, OutputError, StateError
 from .host import bounded_name, safe_name
 from .records import Status
 
-__all__ = ["STATE_DIR", "SCHEMA_VERSION", "MIGRATIONS", "state_dir", "db_path", "spool_dir", "clear_leftovers", "connect",
+__all__ = ["STATE_DIR", "WRITE_ERRORS", "SCHEMA_VERSION", "MIGRATIONS", "state_dir", "db_path", "spool_dir", "clear_leftovers", "connect",
            "open_out", "cannot_write",
            "Articles",
            "Deliveries", "OutputLock", "atomic_write"]
 
 STATE_DIR = ".summarize"
+# The errors of a write that say the output folder cannot take it (a full disk, a quota, a read-only mount)
+WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
 RESERVED = {"run", "digest"}  # names of the run's own files in OUT_DIR
 
 # Each entry takes the schema from version i to i + 1. Version 1 is the schema as the tool created it before
@@ -203,11 +205,15 @@ class Deliveries:
 def atomic_write(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
     tmp = path.with_name(f".{bounded_name(path.name)}.{os.getpid()}.tmp")  # under 255 bytes, however long the name
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk keeps no half-written file
+        raise
 
 
 class OutputLock:
