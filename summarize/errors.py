@@ -1,14 +1,15 @@
 """The library's exceptions. The CLI maps them to one-line messages and exit codes, each through `redact` and
 `printable`: the one place where a message loses the secrets it may hold (a URL's credentials and path, a token,
 any value registered with `keep_secret`) and the control characters that would break its line (a file name
-with a newline in it)."""
+with a newline in it). `inert` is the same for an article's text put into Markdown: no link or image its author
+wrote becomes live."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-__all__ = ["keep_secret", "redact", "printable", "HIDDEN"]
+__all__ = ["keep_secret", "redact", "printable", "inert", "HIDDEN"]
 
 HIDDEN = "[hidden]"
 _secrets: set[str] = set()
@@ -34,10 +35,10 @@ def _url(m: re.Match[str]) -> str:
 def redact(text: str) -> str:
     """`text` without the secrets it may hold: every value given to `keep_secret`, a URL's credentials, the path
     and query of a webhook's URL (or of one with a query or a token in it), a Slack token, a bearer token."""
+    text = _TOKEN.sub(HIDDEN, text)
     for v in sorted(_secrets, key=len, reverse=True):
         text = text.replace(v, HIDDEN)
-    text = _URL.sub(_url, text)
-    return _TOKEN.sub(HIDDEN, text)
+    return _URL.sub(_url, text)
 
 
 def printable(text: str) -> str:
@@ -153,3 +154,15 @@ class Transient(DeliveryError):
 
 class Permanent(DeliveryError):
     """Not worth another try: bad credentials, an unknown address, a webhook that does not exist."""
+
+
+# Markdown that makes a link or an image of text: [text](url), [text][ref], [ref]: url, <scheme:...>, <a@b.c>
+_LINKISH = re.compile(r"\]\s*[(\[:]|<[A-Za-z][A-Za-z0-9+.-]{1,31}:|<[^\s<>@]+@[^\s<>@]+>")
+
+
+def inert(text: str) -> str:
+    """An article's text as Markdown that shows it and does nothing else: where it holds what would make a link
+    or an image (`[..](..)`, `![..](..)`, `<https://..>`), its brackets are escaped; other text is left as it is."""
+    if not _LINKISH.search(text):
+        return text
+    return re.sub(r"([\[\]<>!])", r"\\\1", text)

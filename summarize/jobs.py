@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 # Articles per worker task, where the workers are processes: each round trip through the pool costs the
 # main process (pickling, waking its threads) about what a small article's share of the model does on a GPU
 PER_TASK = 4
-HEARTBEAT = 1.0  # seconds the run waits for a prepared article before it takes in the briefs written meanwhile
+HEARTBEAT = 5.0  # seconds the run waits for a prepared article before it takes in the briefs written meanwhile
 
 
 # --------------------------------------------------------------------------- the records of a job

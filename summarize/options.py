@@ -212,7 +212,7 @@ class BriefOptions:
     compute_type: ComputeType = option("auto", str, choices=COMPUTE_TYPES, env="SUMMARIZE_COMPUTE_TYPE")
     # CPU threads; 0 is half the cores (ct2: parallel batches, transformers: intra-op threads)
     threads: int = option(0, min=0, env="SUMMARIZE_THREADS")
-    workers: int = option(-1, min=-1)  # processes that prepare articles and write briefs; -1: cores - 2 on 6+ cores
+    workers: int = option(-1, min=-1)  # processes that prepare articles and write briefs; -1: cores - 2 on 6+ cores, else 2; 0: a thread
     # transformers greedy decoding: static (CUDA graphs on a GPU), generate, or auto (static on a GPU)
     decoder: Decoder = option("auto", str, choices=DECODERS)
     batch_size: int = option(0, min=0, flag_min=1, env="SUMMARIZE_BATCH_SIZE")  # sentences per model call; 0: 32 on a CPU, 1024 on a GPU

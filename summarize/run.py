@@ -18,6 +18,7 @@ import logging
 import pickle
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -101,10 +102,13 @@ def run(input_dir: Path, out_dir: Path, options: BriefOptions, force: bool = Fal
                 spool = state.spool_dir(out_dir) if workers.mode == "processes" else None  # articles stay there
                 if spool:
                     spool.mkdir()
-                kiwi = phases.task("kiwi", workers.submit(steps.warm)) if jobs.todo else None
-                preparing = Preparation(workers, jobs.todo, steps, input_dir, options, spool)  # starts at once
+                # the workers start (a process pool's server imports the stages and warms Kiwi first) in a thread
+                # of their own, while this one loads the model
+                starting = _Starting(lambda: (phases.task("kiwi", workers.submit(steps.warm)) if jobs.todo else None,
+                                              Preparation(workers, jobs.todo, steps, input_dir, options, spool)))
                 model = _Model.load(spec, options, translator_factory, report, cache, phases) \
                     if jobs.todo else _Model(None, batch_limits(options.batch_size, options.max_batch_tokens, "cpu"))
+                kiwi, preparing = starting.result()
                 writing: TaskQueue[Ready, Written] = TaskQueue(workers, steps.write)
                 for chunk in preparing.chunks(model.floor):
                     phases.poll(kiwi)
@@ -146,6 +150,29 @@ def run(input_dir: Path, out_dir: Path, options: BriefOptions, force: bool = Fal
     if unwritten is not None:
         raise unwritten
     return report
+
+
+class _Starting:
+    """A call run in a thread of its own; `result()` waits for it (its exception raised here)."""
+
+    def __init__(self, fn: Callable[[], Any]):
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+        def call() -> None:
+            try:
+                self.value = fn()
+            except BaseException as e:  # raised in the run's thread
+                self.error = e
+
+        self.thread = threading.Thread(target=call, name="summarize-start", daemon=True)
+        self.thread.start()
+
+    def result(self) -> Any:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
 
 
 def _processes(asked: int, tasks: int, steps: Steps) -> int:

@@ -217,11 +217,13 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 class OutputLock:
-    """An exclusive lock on the output folder, held for the whole run (`state_dir`: OUT_DIR/.summarize)."""
+    """An exclusive lock on the output folder, held for the whole run (`state_dir`: OUT_DIR/.summarize). `name`:
+    another lock in the same folder (`deliver.lock`: the delivery log's, held by `send`), `what` the holder."""
 
-    def __init__(self, state_dir: Path, wait: float = 0.0):
-        self.path = state_dir / "lock"
+    def __init__(self, state_dir: Path, wait: float = 0.0, name: str = "lock", what: str = "summarize run"):
+        self.path = state_dir / name
         self.wait = wait
+        self.what = what
         self.fh: IO[str] | None = None
 
     def __enter__(self) -> OutputLock:
@@ -239,7 +241,7 @@ class OutputLock:
                     holder = fh.read().strip() or "unknown"
                     fh.close()
                     raise Locked(
-                        f"another summarize run (pid {holder}) is writing to {self.path.parent.parent}; "
+                        f"another {self.what} (pid {holder}) is writing to {self.path.parent.parent}; "
                         "wait for it to finish, or pass --lock-wait SECONDS"
                     ) from None
                 time.sleep(0.2)

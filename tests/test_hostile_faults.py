@@ -12,7 +12,7 @@ import sqlite3
 import subprocess
 
 import pytest
-from conftest import SAMPLES, FakeTranslator, wired
+from conftest import SAMPLES, wired
 from test_operations import brief, error_lines
 
 import summarize.jobs as jobs
