@@ -157,3 +157,23 @@ def test_a_later_run_keeps_the_unsent_digest(tmp_path):
     kept = kept_digests(out)
     assert len(kept) == 2  # each run's digest, named by its run, until it is sent
     assert json.loads(kept[0].read_text(encoding="utf-8"))["briefs"] == first["briefs"]
+
+
+def test_send_delivers_every_kept_digest_then_forgets_them(tmp_path):
+    from summarize.deliver.once import forget_sent
+    from summarize.report import kept_digests
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    out = tmp_path / "out"
+    for name in ("economy_bok_rate.txt", "politics_supplementary_budget.txt"):  # two runs, nothing sent between
+        shutil.copy(SAMPLES / name, inbox / name)
+        run(inbox, out, BriefOptions(workers=0), translator_factory=lambda spec, options: FakeTranslator())
+    items = items_to_send(out, each=False)
+    assert [i.kind for i in items] == ["digest", "digest"] and items[-1].name == "digest"  # oldest first
+    sent = []
+    outcomes = deliver(items, ["desk"], "email", lambda item, r, log: sent.append(item.markdown) or 1, out)
+    forget_sent(items, outcomes)
+    assert len(sent) == 2 and sent[1] == (out / "digest.md").read_text(encoding="utf-8")
+    assert kept_digests(out) == []  # every recipient has had them
+    assert items_to_send(out, each=False)[0].kept is None  # the last digest.md stays for a resend
