@@ -1,5 +1,5 @@
 """Start-up of a CTranslate2 run with a cached model: wall time and peak RSS of `summarize brief` on one sample
-article, measured with /usr/bin/time -v, the median of a few runs, for each checkout given.
+article, measured with /usr/bin/time -v, the median of a few runs, for each checkout given (their runs alternate).
 
     python bench/startup.py [--runs 5] [--checkout DIR ...]
 
@@ -26,9 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 
-def measure(checkout: Path, model: Path, work: Path, runs: int) -> tuple[float, float, float, bool]:
-    """(median wall seconds, median CPU seconds (user + system), median peak RSS in MB, whether torch was
-    imported) over `runs` runs. On a shared machine the CPU time is the steadier of the two times."""
+def prepare(checkout: Path, model: Path, work: Path) -> tuple[list[str], dict[str, str]]:
+    """The command and environment of a run of `checkout` with `model` in `work`, after one warm-up run."""
     inbox = work / "in"
     inbox.mkdir(exist_ok=True)
     (inbox / "a.txt").write_bytes((ROOT / "samples" / "economy_bok_rate.txt").read_bytes())
@@ -41,21 +40,28 @@ def measure(checkout: Path, model: Path, work: Path, runs: int) -> tuple[float, 
     warm = subprocess.run([*cmd, "--out", str(work / "warm")], env=env, capture_output=True, text=True, cwd=work)
     if warm.returncode != 0:
         raise SystemExit(f"{checkout}: {warm.stderr.strip()[-2000:]}")
-    seconds, cpu, rss = [], [], []
-    for i in range(runs):
-        r = subprocess.run(["/usr/bin/time", "-v", *cmd, "--out", str(work / f"out{i}")], env=env,
-                           capture_output=True, text=True, cwd=work)
-        if r.returncode != 0:
-            raise SystemExit(r.stderr[-2000:])
-        wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", r.stderr)
-        seconds.append(int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3)))
-        rss.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr).group(1)) / 1024)
-        cpu.append(sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", r.stderr).group(1))
-                       for kind in ("User", "System")))
+    return cmd, env
+
+
+def once(cmd: list[str], env: dict[str, str], work: Path, i: int) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds (user + system), peak RSS in MB) of one run."""
+    r = subprocess.run(["/usr/bin/time", "-v", *cmd, "--out", str(work / f"out{i}")], env=env,
+                       capture_output=True, text=True, cwd=work)
+    if r.returncode != 0:
+        raise SystemExit(r.stderr[-2000:])
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", r.stderr)
+    assert wall is not None
+    seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr).group(1)) / 1024
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", r.stderr).group(1))
+              for kind in ("User", "System"))
+    return seconds, cpu, rss
+
+
+def imports_torch(cmd: list[str], env: dict[str, str], work: Path) -> bool:
     probe = subprocess.run([sys.executable, "-X", "importtime", *cmd[1:], "--out", str(work / "probe")], env=env,
                            capture_output=True, text=True, cwd=work)
-    torch = bool(re.search(r"\|\s+torch$", probe.stderr, re.M))
-    return statistics.median(seconds), statistics.median(cpu), statistics.median(rss), torch
+    return bool(re.search(r"\|\s+torch$", probe.stderr, re.M))
 
 
 def main() -> None:
@@ -71,12 +77,21 @@ def main() -> None:
         if (quickmt / "src.spm.model").is_file():
             models["ready CTranslate2 (quickmt's layout)"] = build_ct2_model(Path(tmp) / "ct2", quickmt)
         print(f"{'checkout':<28} {'model':<40} {'wall s':>7} {'CPU s':>7} {'RSS MB':>7}  torch")
-        for checkout in args.checkout or [ROOT]:
-            for name, model in models.items():
+        checkouts = [c.resolve() for c in args.checkout or [ROOT]]
+        for name, model in models.items():
+            # the checkouts' runs alternate, so that a busy moment of the machine falls on each alike
+            setups = {}
+            for checkout in checkouts:
                 work = Path(tempfile.mkdtemp(dir=tmp))
-                wall, cpu, rss, torch = measure(checkout.resolve(), model, work, args.runs)
+                setups[checkout] = (*prepare(checkout, model, work), work)
+            runs: dict[Path, list[tuple[float, float, float]]] = {c: [] for c in checkouts}
+            for i in range(args.runs):
+                for checkout, (cmd, env, work) in setups.items():
+                    runs[checkout].append(once(cmd, env, work, i))
+            for checkout, (cmd, env, work) in setups.items():
+                wall, cpu, rss = (statistics.median(x) for x in zip(*runs[checkout], strict=True))
+                torch = imports_torch(cmd, env, work)
                 print(f"{str(checkout):<28} {name:<40} {wall:>7.2f} {cpu:>7.2f} {rss:>7.0f}  {'yes' if torch else 'no'}")
-
 
 if __name__ == "__main__":
     main()

@@ -21,6 +21,7 @@ from typing import NamedTuple
 from .errors import Rejected
 from .options import BriefOptions
 from .records import (
+    Article,
     Brief,
     Explained,
     Figure,
@@ -66,6 +67,9 @@ def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
     source = read_source(path, root, options.max_bytes)
     article = clean(source, options.min_hangul)
     article = dataclasses.replace(article, meta=provenance(article.meta, options.outlets))
+    article, cut = _bounded(article)
+    if cut:
+        source = dataclasses.replace(source, warnings=(*source.warnings, cut))
     sentences, tokens = segment_analysed(article.paragraphs, {p for p, _, _ in article.spoken})
     if not sentences:
         raise Rejected("no sentences in the article body")
@@ -84,6 +88,32 @@ def prepare(path: Path, root: Path, options: BriefOptions) -> Prepared:
     units = _units(article.title, sentences, figures, quotes, summary, domain, names)
     found = find_names(sentences, tokens, quotes, names, article.title)
     return Prepared(source, article, tuple(sentences), tuple(figures), tuple(quotes), summary, units, scores, found)
+
+
+# The longest body summarised, in characters: some twenty-five long news stories. A longer one (a 5 MB paragraph) is
+# summarised from its start, with a warning: every later stage costs time in proportion to it.
+MAX_BODY = 50_000
+
+
+def _bounded(article: Article) -> tuple[Article, str | None]:
+    """The article with its body cut to MAX_BODY characters (at a sentence's end where there is one), and the
+    warning that says so; or the article as it is, and None."""
+    if sum(len(p) for p in article.paragraphs) <= MAX_BODY:
+        return article, None
+    kept: list[str] = []
+    room = MAX_BODY
+    for p in article.paragraphs:
+        if len(p) > room:
+            end = p.rfind(". ", 0, room)
+            if end > room // 2:
+                kept.append(p[:end + 1])
+            break
+        kept.append(p)
+        room -= len(p)
+    total = sum(len(p) for p in article.paragraphs)
+    spoken = tuple(x for x in article.spoken if x[0] < len(kept))
+    return (dataclasses.replace(article, paragraphs=tuple(kept), spoken=spoken),
+            f"the body is {total:,} characters long: summarised from its first {sum(len(p) for p in kept):,}")
 
 
 def glossary(options: BriefOptions) -> dict[str, str]:
@@ -188,7 +218,7 @@ def compose(p: Prepared, first: dict[str, str], retry: dict[str, str], model: Mo
     else:  # no headline on the page: the first summary sentence's English stands in, and says so
         title = Translated(ko="", en=summary[0].text.en if summary else "", notes=(NO_HEADLINE,))
     quotes = tuple(QuoteLine(q, tr(q.ko), tr(who) if (who := _who(q)) else None) for q in p.quotes)
-    warnings: list[str] = []
+    warnings: list[str] = list(p.source.warnings)
     counted = guarding.flag_count(title, summary, quotes)
     if counted:
         warnings.append(counted)

@@ -36,9 +36,12 @@ from .errors import (
     OutputError,
     StateError,
     SummarizeError,
+    keep_secret,
+    printable,
+    redact,
 )
 from .jobs import STEPS, Steps
-from .options import BriefOptions, Spec, settle, spec_of
+from .options import BriefOptions, Spec, secret, settle, spec_of
 from .progress import Progress
 from .records import Entry, Phase
 from .run import Locator
@@ -128,7 +131,7 @@ def _given(ctx: click.Context, names: tuple[str, ...]) -> dict[str, tuple[Any, s
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_Redacting("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("summarize")
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -139,10 +142,20 @@ def _tracebacks() -> bool:
     return logging.getLogger("summarize").getEffectiveLevel() <= logging.DEBUG
 
 
+def _line(text: str) -> str:
+    """A message as it may be shown: without secrets, on one line (summarize.errors.redact and printable)."""
+    return printable(redact(text))
+
+
+class _Redacting(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return "\n".join(_line(line) for line in super().format(record).split("\n"))
+
+
 def _fail(code: int, *lines: str) -> NoReturn:
     """One line on stderr per problem, and the exit code."""
     for line in lines:
-        click.echo(f"error: {line}", err=True)
+        click.echo(f"error: {_line(line)}", err=True)
     sys.exit(code)
 
 
@@ -170,7 +183,7 @@ class _Main(click.Group):
             sys.exit(130)
         except Exception as e:  # a bug, or something nobody thought of: one line, and the traceback with -vv
             if _tracebacks():
-                traceback.print_exc()
+                click.echo("\n".join(_line(x) for x in traceback.format_exc().rstrip().split("\n")), err=True)
             where = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
             at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
             _fail(EXIT_FAILED, f"unexpected {type(e).__name__}{at}: {str(e).splitlines()[0] if str(e) else ''} "
@@ -225,6 +238,9 @@ class _InputDir(click.ParamType):
 @click.option("--max-unknown", envvar=_env("max_unknown"), type=_range("max_unknown"), metavar="SHARE",
               help="Stop before translating if the model's vocabulary lacks more than this share of the pieces "
                    "of Korean text (default: 0.02; 1 turns the check off).")
+@click.option("--time-limit", envvar=_env("time_limit"), type=_range("time_limit"), metavar="SECONDS",
+              help="Seconds one article may take before translation; past them it fails and the run goes on "
+                   "(default: 60).")
 @click.option("--offline/--online", default=None,
               help="Offline: use only the HF cache or a local folder, never the hub (HF_HUB_OFFLINE=1 too).")
 @click.option("--force", is_flag=True, help="Redo every article, even those whose brief is up to date.")
@@ -246,8 +262,8 @@ class _InputDir(click.ParamType):
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no progress bar.")
 def brief(input_dir, out_dir, model, revision, config_file, device, backend, compute_type, threads, batch_size,
-          max_sentences, max_unknown, offline, force, lock_wait, email_to, to_slack, each, base_url, executor,
-          ray_address, verbose, quiet):
+          max_sentences, max_unknown, time_limit, offline, force, lock_wait, email_to, to_slack, each, base_url,
+          executor, ray_address, verbose, quiet):
     """Brief every article (.txt, .md, .html, .htm) under INPUT_DIR into OUT_DIR.
 
     Writes OUT_DIR/X.md and OUT_DIR/X.json per article and OUT_DIR/run.json for the run.
@@ -297,7 +313,7 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
 
 # The settings that `summarize brief` takes as flags (and environment variables), checked with the config's
 SETTINGS = ("model", "revision", "device", "backend", "compute_type", "threads", "batch_size", "max_sentences",
-            "max_unknown", "offline", "base_url", "executor", "ray_address")
+            "max_unknown", "time_limit", "offline", "base_url", "executor", "ray_address")
 
 
 def _delivery_settings(options: BriefOptions, recipients: list[str], to_slack: bool) -> tuple[Any, Any]:
@@ -455,9 +471,9 @@ class _Display:
         else:
             self.progress.advance()
         if e.status in ("rejected", "failed") and (not self.quiet or e.status == "failed"):
-            self.say(f"{e.status}: {e.path}: {e.reason}")
+            self.say(_line(f"{e.status}: {e.path}: {e.reason}"))
         elif e.status == "written" and self.verbose and e.outputs:
-            self.say(f"written: {e.path} -> {e.outputs['md']}")
+            self.say(_line(f"written: {e.path} -> {e.outputs['md']}"))
         self._show(self.progress_line())
 
 
@@ -465,9 +481,9 @@ def _report(outcomes) -> bool:
     """One line per delivery that did not simply go through, and a summary; True if none failed."""
     for o in outcomes:
         if o.status == "failed":
-            click.echo(f"failed: {o.channel} {o.item} to {o.recipient}: {o.detail}", err=True)
+            click.echo(_line(f"failed: {o.channel} {o.item} to {o.recipient}: {o.detail}"), err=True)
         elif o.status == "written":
-            click.echo(f"written: {o.detail}")
+            click.echo(_line(f"written: {o.detail}"))
     counts = {k: sum(1 for o in outcomes if o.status == k) for k in ("sent", "written", "skipped", "failed")}
     click.echo(f"{counts['sent']} sent, {counts['written']} written (dry run), {counts['skipped']} already sent, "
                f"{counts['failed']} failed")
@@ -488,16 +504,17 @@ def _send_email(out_dir: Path, recipients: list[str], options: BriefOptions, eac
         return _report(send_email(Path(out_dir), recipients, settings, each, dry_run, resend,
                                   base_url=options.base_url))
     except SummarizeError as e:
-        click.echo(f"error: {e}", err=True)
+        click.echo(f"error: {_line(str(e))}", err=True)
         return False
 
 
-def _slack_target(webhook: str | None, token: str | None, channel: str | None, dry_run: bool) -> Any:
-    """Where Slack messages go: a webhook, or a token with a channel (ConfigError where neither is set)."""
+def _slack_target(webhook_file: Path | None, token_file: Path | None, channel: str | None, dry_run: bool) -> Any:
+    """Where Slack messages go: a webhook, or a token with a channel (ConfigError where neither is set, or where
+    a secret cannot work). The secrets come from their files, else from the environment; never from a flag."""
     from .deliver.slack import SlackTarget
 
-    webhook = webhook or os.environ.get("SUMMARIZE_SLACK_WEBHOOK")
-    token = token or os.environ.get("SUMMARIZE_SLACK_TOKEN")
+    webhook = secret("SUMMARIZE_SLACK_WEBHOOK", "url", os.environ, webhook_file)
+    token = secret("SUMMARIZE_SLACK_TOKEN", "token", os.environ, token_file)
     if not dry_run and not webhook and not token:
         raise ConfigError("no Slack destination: set SUMMARIZE_SLACK_WEBHOOK, or SUMMARIZE_SLACK_TOKEN with --channel")
     if token and not webhook and not channel:
@@ -513,7 +530,7 @@ def _slack(out_dir: Path, target: Any, each: bool, dry_run: bool, resend: bool,
     try:
         return list(send_slack(Path(out_dir), target, each, dry_run, resend, base_url=base_url))
     except SummarizeError as e:
-        click.echo(f"error: {e}", err=True)
+        click.echo(f"error: {_line(str(e))}", err=True)
         return [_Failed()]
 
 
@@ -616,8 +633,12 @@ def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, base_url, 
 
 @send.command("slack", context_settings=CONTEXT)
 @_out_argument
-@click.option("--webhook", metavar="URL", help="Incoming webhook URL (default: SUMMARIZE_SLACK_WEBHOOK).")
-@click.option("--token", metavar="TOKEN", help="Bot token (default: SUMMARIZE_SLACK_TOKEN); needs --channel.")
+@click.option("--webhook-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="PATH",
+              help="File holding the incoming webhook URL (default: SUMMARIZE_SLACK_WEBHOOK).")
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="PATH",
+              help="File holding the bot token (default: SUMMARIZE_SLACK_TOKEN); needs --channel.")
+@click.option("--webhook", "webhook_flag", hidden=True, callback=lambda c, p, v: _on_command_line(v, "webhook"))
+@click.option("--token", "token_flag", hidden=True, callback=lambda c, p, v: _on_command_line(v, "token"))
 @click.option("--channel", metavar="CHANNEL", help="Channel to post to with a token.")
 @_what_option
 @_dry_option
@@ -625,7 +646,8 @@ def send_email_cmd(out_dir, to, digest, dry_run, resend, config_file, base_url, 
 @_send_config_option
 @_base_url_option
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
-def send_slack_cmd(out_dir, webhook, token, channel, digest, dry_run, resend, config_file, base_url, verbose):
+def send_slack_cmd(out_dir, webhook_file, token_file, webhook_flag, token_flag, channel, digest, dry_run, resend,
+                   config_file, base_url, verbose):
     """Post the digest or the briefs in OUT_DIR to Slack, as Block Kit messages.
 
     The digest is one message with its stories by section; with a token, each story's brief follows in its
@@ -634,11 +656,19 @@ def send_slack_cmd(out_dir, webhook, token, channel, digest, dry_run, resend, co
     _setup_logging(verbose, False)
     options = _with_base_url(_load(config_file), base_url)
     try:
-        target = _slack_target(webhook, token, channel or options.slack.channel, dry_run)
+        target = _slack_target(webhook_file, token_file, channel or options.slack.channel, dry_run)
     except ConfigError as e:
         _fail(EXIT_USAGE, *e.problems)
     ok = _slack_report(_slack(out_dir, target, not digest, dry_run, resend, options.base_url))
     sys.exit(EXIT_OK if ok else EXIT_FAILED)
+
+
+def _on_command_line(value: str | None, what: str) -> None:
+    """--webhook and --token are refused: a secret on the command line is seen by every user of the machine."""
+    if value is not None:
+        keep_secret(value)
+        _fail(EXIT_USAGE, f"--{what} puts a secret on the command line, where any user of this machine sees it (ps): "
+                          f"set SUMMARIZE_SLACK_{what.upper()} or pass --{what}-file PATH")
 
 
 @main.group("models", context_settings=CONTEXT, invoke_without_command=True)

@@ -211,6 +211,7 @@ class _Composed:
     digest: dict[str, Any]
     english: dict[str, str]
     model: ModelInfo
+    warnings: tuple[str, ...] = ()  # what reading had to mend
 
 
 def _prepare_batch(batch: Any, prepare: Callable[[Path, Path, BriefOptions], Any], options: BriefOptions,
@@ -246,7 +247,7 @@ def _prepare_batch(batch: Any, prepare: Callable[[Path, Path, BriefOptions], Any
                 continue
             outcome = prepare_job(prepare, Job(local, job.rel, job.key, job.name), root, options)
             if isinstance(outcome, Ready):
-                out.append(_row(row["i"], job.rel, "ready", Ready(job, outcome.article, outcome.timings)))
+                out.append(_row(row["i"], job.rel, "ready", replace(outcome, job=job)))
             else:
                 out.append(_row(row["i"], job.rel, "entry", outcome))
     return _table(out)
@@ -373,7 +374,7 @@ def _compose_batch(batch: Any) -> Any:
             flagged = sum(1 for line in brief.summary if line.text.flags)
             done = _Composed(r.job, files.json, files.markdown, flagged,
                              {**r.timings, "render_s": round(time.perf_counter() - t0, 4)},
-                             digest_item(json.loads(files.json)), {**w.first, **w.retry}, w.model)
+                             digest_item(json.loads(files.json)), {**w.first, **w.retry}, w.model, r.warnings)
         except Exception as e:  # one bad article never stops the batch
             log.debug("failed to compose %s", r.job.rel, exc_info=True)
             out.append(_row(row["i"], r.job.rel, "entry",
@@ -694,14 +695,16 @@ class _Writer:
             rel = b.job.rel
             try:
                 written.result()
-            except OSError as e:
-                self.books.settle(Entry(rel, "failed", f"{type(e).__name__}: {e}", timings=b.timings))
+            except OSError as e:  # as a worker's failed write in a local run (run._Books.written)
+                why = f"cannot write its brief: {e.strerror}" if e.errno in state.WRITE_ERRORS \
+                    else f"{type(e).__name__}: {e}"
+                self.books.settle(Entry(rel, "failed", why, timings=b.timings))
                 continue
             self.cache.put_many(b.model, b.english)
             self.books.digest_items[rel] = b.digest
             timings = {**b.timings, "render_s": round(b.timings["render_s"] + time.perf_counter() - t0, 4)}
             self.books.settle(Entry(rel, "written", None, {"md": f"{b.job.name}.md", "json": f"{b.job.name}.json"},
-                                    timings, b.flagged), key=b.job.key)
+                                    timings, b.flagged, b.warnings), key=b.job.key)
 
     def close(self) -> None:
         try:

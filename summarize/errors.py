@@ -1,8 +1,49 @@
-"""The library's exceptions. The CLI maps them to one-line messages and exit codes."""
+"""The library's exceptions. The CLI maps them to one-line messages and exit codes, each through `redact` and
+`printable`: the one place where a message loses the secrets it may hold (a URL's credentials and path, a token,
+any value registered with `keep_secret`) and the control characters that would break its line (a file name
+with a newline in it). `inert` is the same for an article's text put into Markdown: no link or image its author
+wrote becomes live."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+__all__ = ["keep_secret", "redact", "printable", "inert", "HIDDEN"]
+
+HIDDEN = "[hidden]"
+_secrets: set[str] = set()
+_URL = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)([^\s/?#'\"<>]*)([^\s'\"<>]*)")
+_TOKEN = re.compile(r"\bxox[a-z]-[A-Za-z0-9-]+|\b(?i:bearer)\s+[^\s'\"]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+
+
+def keep_secret(value: str | None) -> None:
+    """Remember a secret's value (a password, a token, a webhook URL): `redact` hides it wherever it appears."""
+    for v in (value, (value or "").strip()):
+        if v and len(v) >= 4:
+            _secrets.add(v)
+
+
+def _url(m: re.Match[str]) -> str:
+    scheme, host, rest = m.group(1), m.group(2), m.group(3)
+    host = host.rpartition("@")[2]  # credentials in a URL go
+    secret_path = "hook" in host.lower() or "?" in rest or "token" in rest.lower()
+    return f"{scheme}{host}{'/' + HIDDEN if secret_path and rest.strip('/') else rest}"
+
+
+def redact(text: str) -> str:
+    """`text` without the secrets it may hold: every value given to `keep_secret`, a URL's credentials, the path
+    and query of a webhook's URL (or of one with a query or a token in it), a Slack token, a bearer token."""
+    text = _TOKEN.sub(HIDDEN, text)
+    for v in sorted(_secrets, key=len, reverse=True):
+        text = text.replace(v, HIDDEN)
+    return _URL.sub(_url, text)
+
+
+def printable(text: str) -> str:
+    """`text` on one line: each control character (a newline in a file name) written as its escape."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1] if m.group() != "\x7f" else "\\x7f", text)
 
 
 class SummarizeError(Exception):
@@ -22,6 +63,10 @@ class Rejected(SummarizeError):
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable with its lines (rejects travel back from worker processes)
         return type(self), (str(self), self.lines)
+
+
+class TimeLimit(SummarizeError):
+    """An article whose preparation ran past the time limit (`time_limit`): it fails, the batch goes on."""
 
 
 class ConfigError(SummarizeError):
@@ -113,3 +158,15 @@ class Transient(DeliveryError):
 
 class Permanent(DeliveryError):
     """Not worth another try: bad credentials, an unknown address, a webhook that does not exist."""
+
+
+# Markdown that makes a link or an image of text: [text](url), [text][ref], [ref]: url, <scheme:...>, <a@b.c>
+_LINKISH = re.compile(r"\]\s*[(\[:]|<[A-Za-z][A-Za-z0-9+.-]{1,31}:|<[^\s<>@]+@[^\s<>@]+>")
+
+
+def inert(text: str) -> str:
+    """An article's text as Markdown that shows it and does nothing else: where it holds what would make a link
+    or an image (`[..](..)`, `![..](..)`, `<https://..>`), its brackets are escaped; other text is left as it is."""
+    if not _LINKISH.search(text):
+        return text
+    return re.sub(r"([\[\]<>!])", r"\\\1", text)

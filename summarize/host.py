@@ -7,7 +7,11 @@ import hashlib
 import os
 from pathlib import Path
 
-__all__ = ["cpu_count", "default_threads", "safe_name", "folder_fingerprint"]
+__all__ = ["cpu_count", "default_threads", "safe_name", "bounded_name", "folder_fingerprint", "NAME_BYTES"]
+
+# The longest file name most file systems take is 255 bytes: names the tool makes stay well under it, so that
+# a suffix (".json", ".pickle", a temporary name's) still fits
+NAME_BYTES = 160
 
 
 def cpu_count() -> int:
@@ -26,6 +30,17 @@ def default_threads() -> int:
 def safe_name(name: str, fill: str = "_") -> str:
     """`name` with every character but letters, digits, `-`, `_` and `.` replaced by `fill`; never empty."""
     return "".join(c if c.isalnum() or c in "-_." else fill for c in name) or "article"
+
+
+def bounded_name(name: str, limit: int = NAME_BYTES) -> str:
+    """`name` where it is at most `limit` bytes in UTF-8; else its start, cut at a character, and a hash of the
+    whole name (so that two long names that start alike stay apart)."""
+    raw = name.encode("utf-8")
+    if len(raw) <= limit:
+        return name
+    tag = hashlib.sha256(raw).hexdigest()[:12]
+    head = raw[: limit - len(tag) - 1].decode("utf-8", "ignore")
+    return f"{head}-{tag}"
 
 
 def folder_fingerprint(folder: Path) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from . import article
-from .errors import Rejected
+from .errors import Rejected, TimeLimit
 from .options import BriefOptions
 from .records import Entry, ModelInfo, Prepared, Unit
 from .report import digest_item
@@ -30,7 +30,7 @@ from .state import Articles, atomic_write
 from .translate.base import Translator
 from .translate.batching import Limits, translate_texts
 from .translate.cache import TranslationCache
-from .workers import Pool, Task, WorkerDied
+from .workers import SMALL_POOL, Pool, Task, WorkerDied, time_limit
 
 __all__ = ["Job", "Ready", "Spooled", "Written", "WriteJob", "Translations", "Steps", "STEPS", "Plan", "plan",
            "plan_one", "prepare_job", "translate_chunk", "to_write", "write_brief", "TaskQueue", "Preparation", "Chunk",
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 # Articles per worker task, where the workers are processes: each round trip through the pool costs the
 # main process (pickling, waking its threads) about what a small article's share of the model does on a GPU
 PER_TASK = 4
+HEARTBEAT = 5.0  # seconds the run waits for a prepared article before it takes in the briefs written meanwhile
 
 
 # --------------------------------------------------------------------------- the records of a job
@@ -83,6 +84,7 @@ class Ready:
     job: Job
     article: Prepared | Spooled
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # what reading had to mend
 
     @property
     def units(self) -> tuple[Unit, ...]:
@@ -171,7 +173,8 @@ def to_write(chunk: list[Ready], english: Translations, model: ModelInfo, note: 
             continue
         first = {ko: english.first[ko] for ko, *_ in r.units if ko in english.first}
         retry = {t: english.retry[t] for t in english.retried.get(r.job.rel, ()) if t in english.retry}
-        writes.append((WriteJob(r.article, first, retry, model, note, out_dir, r.job.name), Ready(r.job, r.article, timings)))
+        writes.append((WriteJob(r.article, first, retry, model, note, out_dir, r.job.name),
+                       Ready(r.job, r.article, timings, r.warnings)))
     return failed, writes
 
 
@@ -219,10 +222,13 @@ class Plan:
 def plan(paths: list[Path], input_dir: Path, out_dir: Path, articles: Articles, fingerprint: str,
          options: BriefOptions, force: bool) -> Plan:
     """A Job for every input whose brief is missing or out of date (`force`: every input)."""
-    rels = [p.resolve().relative_to(input_dir).as_posix() for p in paths]
+    rels = [_rel(p, input_dir) for p in paths]
     names = articles.names(rels)
     todo, done = [], []
     for path, rel in zip(paths, rels, strict=True):
+        if not _inside(path, input_dir):
+            done.append(Entry(rel, "rejected", OUTSIDE))
+            continue
         try:
             sha = article.input_digest(path)
         except OSError as e:
@@ -247,16 +253,41 @@ def plan_one(job: Job, articles: Articles, out_dir: Path, force: bool) -> Job | 
     return job
 
 
+OUTSIDE = "a symbolic link to a file outside the input folder: not followed"
+
+
+def _rel(path: Path, input_dir: Path) -> str:
+    """An input's path relative to the input folder, as found there (a symbolic link's own name, not its target's)."""
+    try:
+        return path.absolute().relative_to(input_dir).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _inside(path: Path, input_dir: Path) -> bool:
+    """Whether the file an input's path leads to (through any symbolic link) lies inside the input folder."""
+    return input_dir.resolve() in path.resolve().parents
+
+
 def prepare_job(prepare: Callable[[Path, Path, BriefOptions], Prepared], job: Job, input_dir: Path,
                 options: BriefOptions, spool: Path | None = None) -> Ready | Entry:
     """The job's article prepared (Spooled to `spool`, where given), or the Entry that says why it cannot be
-    one. Runs in a worker."""
+    one, within the article's time limit (`options.time_limit`). Runs in a worker. Where the worker is a process
+    (`spool` given), an article whose native code outlasts the limit ends it, leaving a marker beside its spool
+    file: when the task runs again, the article fails for its time limit at once."""
     t0 = time.perf_counter()
+    marker = spool.with_suffix(".timeout") if spool is not None else None
     try:
-        p = prepare(job.path, input_dir, options)
-        ready = Ready(job, Spooled.save(p, spool) if spool is not None else p, {"prepare_s": _since(t0)})
+        if marker is not None and marker.exists():
+            return Entry(job.rel, "failed", marker.read_text(encoding="utf-8"))
+        with time_limit(options.time_limit, marker):
+            p = prepare(job.path, input_dir, options)
+        ready = Ready(job, Spooled.save(p, spool) if spool is not None else p, {"prepare_s": _since(t0)},
+                      p.source.warnings)
     except Rejected as e:
         return Entry(job.rel, "rejected", str(e), timings={"prepare_s": _since(t0)})
+    except TimeLimit as e:
+        return Entry(job.rel, "failed", str(e), timings={"prepare_s": _since(t0)})
     except Exception as e:  # one bad article never stops the batch
         log.debug("failed to prepare %s", job.rel, exc_info=True)
         return Entry(job.rel, "failed", f"{type(e).__name__}: {e}", timings={"prepare_s": _since(t0)})
@@ -292,8 +323,8 @@ class TaskQueue(Generic[T, R]):
     """Worker tasks of a few calls of `fn` each, in the order submitted. A task whose worker died twice
     (WorkerDied) is split into one task per call, so that only the call that kills its worker fails."""
 
-    def __init__(self, workers: Pool, fn: Callable[..., R]):
-        self.workers, self.fn = workers, fn
+    def __init__(self, workers: Pool, fn: Callable[..., R], any_order: bool = False):
+        self.workers, self.fn, self.any_order = workers, fn, any_order
         self.tasks: deque[tuple[list[tuple[Any, ...]], list[T], Task]] = deque()
 
     def __len__(self) -> int:
@@ -310,10 +341,25 @@ class TaskQueue(Generic[T, R]):
             self.submit([(item,) for item, _ in group], [tag for _, tag in group])
 
     def ready(self) -> bool:
+        if self.any_order:
+            return any(task.done() for _, _, task in self.tasks)
         return bool(self.tasks) and self.tasks[0][2].done()
 
+    def wait(self, seconds: float | None = None) -> bool:
+        """Wait until a task is ready (`ready`), at most `seconds` (None: as long as it takes); whether one is."""
+        deadline = None if seconds is None else time.monotonic() + seconds
+        while self.tasks and not self.ready():
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        return self.ready()
+
     def pop(self) -> list[tuple[T, R | Exception]]:
-        """(tag, result or exception) for each call of the oldest task, waiting for it."""
+        """(tag, result or exception) for each call of the oldest task, waiting for it; with `any_order`, of the
+        first task done (so that one slow task holds up no other), waiting for one."""
+        if self.any_order:
+            self.wait()
+            self.tasks.rotate(-next(i for i, (_, _, task) in enumerate(self.tasks) if task.done()))
         calls, tags, task = self.tasks.popleft()
         try:
             results: list[R | Exception] = task.result()
@@ -342,13 +388,17 @@ class Chunk:
 
 class Preparation:
     """The jobs in preparation: a bounded window of worker tasks (a few jobs each where the workers are
-    processes), refilled as tasks come back. It starts at once, while the model loads."""
+    many processes), refilled as tasks come back, taken in the order they come back. It starts at once, while
+    the model loads."""
 
     def __init__(self, workers: Pool, jobs: list[Job], steps: Steps, input_dir: Path, options: BriefOptions,
                  spool: Path | None):
         self.workers, self.steps, self.input_dir, self.options, self.spool = workers, steps, input_dir, options, spool
-        self.per_task = PER_TASK if workers.mode == "processes" else 1
-        self.queue: TaskQueue[str, Ready | Entry] = TaskQueue(workers, prepare_job)
+        self.per_task = PER_TASK if workers.mode == "processes" else 1  # articles to a writing task
+        # articles to a preparing task: one in a small pool, where an article that takes long would hold up the
+        # others of its task on a machine that has no other worker to spare
+        self.prepare_per_task = self.per_task if workers.processes > SMALL_POOL else 1
+        self.queue: TaskQueue[str, Ready | Entry] = TaskQueue(workers, prepare_job, any_order=True)
         self.jobs = iter(jobs)
         self.top_up()
 
@@ -356,19 +406,23 @@ class Preparation:
         return len(self.queue)
 
     def top_up(self) -> None:
-        while len(self.queue) < max(8, 4 * self.workers.processes) and (group := list(islice(self.jobs, self.per_task))):
+        while len(self.queue) < max(8, 4 * self.workers.processes) and (group := list(islice(self.jobs, self.prepare_per_task))):
             self.queue.submit([(self.steps.prepare, j, self.input_dir, self.options,
                                 self.spool and self.spool / f"{j.name}.pickle") for j in group], [j.rel for j in group])
 
     def chunks(self, floor: int) -> Iterator[Chunk]:
         """Chunks of prepared articles: at least `floor` units (a full batch of the model) if there are that
         many, and whatever else is ready by then, up to 8 times that (room for sorting by length), so that
-        the model neither waits for stragglers nor gets crumbs."""
+        the model neither waits for stragglers nor gets crumbs. Where nothing comes back for HEARTBEAT seconds, the
+        chunk is what came (empty, maybe), so that the run takes in what else is done (briefs written) and an
+        article that takes long holds up no other."""
         while len(self.queue):
             ready: list[Ready] = []
             settled: list[Entry] = []
             units = 0
             while len(self.queue) and units < 8 * floor and (units < floor or self.queue.ready()):
+                if not self.queue.wait(HEARTBEAT):  # a straggler: the model takes what came, the run the rest
+                    break
                 outcomes = self.queue.pop()
                 self.top_up()
                 for rel, outcome in outcomes:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
-from .errors import ConfigError
+from .errors import ConfigError, keep_secret
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,7 +27,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 __all__ = ["GenerationOptions", "EmailOptions", "SlackOptions", "RayOptions", "BriefOptions", "load_options", "settle",
-           "Spec", "spec_of", "problems", "DEVICES", "BACKENDS", "DECODERS", "COMPUTE_TYPES", "SECURITIES", "EXECUTORS"]
+           "Spec", "spec_of", "problems", "secret", "SecretKind", "DEVICES", "BACKENDS", "DECODERS", "COMPUTE_TYPES",
+           "SECURITIES", "EXECUTORS"]
 
 Device = Literal["auto", "cpu", "cuda"]
 Backend = Literal["auto", "transformers", "ct2"]
@@ -225,7 +226,7 @@ class BriefOptions:
     compute_type: ComputeType = option("auto", str, choices=COMPUTE_TYPES, env="SUMMARIZE_COMPUTE_TYPE")
     # CPU threads; 0 is half the cores (ct2: parallel batches, transformers: intra-op threads)
     threads: int = option(0, min=0, env="SUMMARIZE_THREADS")
-    workers: int = option(-1, min=-1)  # processes that prepare articles and write briefs; -1: cores - 2 on 6+ cores
+    workers: int = option(-1, min=-1)  # processes that prepare articles and write briefs; -1: cores - 2 on 6+ cores, else 2; 0: a thread
     # transformers greedy decoding: static (CUDA graphs on a GPU), generate, or auto (static on a GPU)
     decoder: Decoder = option("auto", str, choices=DECODERS)
     batch_size: int = option(0, min=0, flag_min=1, env="SUMMARIZE_BATCH_SIZE")  # sentences per model call; 0: 32 on a CPU, 1024 on a GPU
@@ -234,6 +235,9 @@ class BriefOptions:
     max_sentences: int = option(6, min=1, env="SUMMARIZE_MAX_SENTENCES")  # longest summary, in sentences
     max_chars: int = option(600, min=1)  # longest summary, in Korean characters (about a one-minute read in English)
     max_bytes: int = option(5_000_000, min=1)  # larger input files are rejected
+    # seconds one article may take from reading to its summary chosen; past it, the article fails and the batch
+    # goes on (a normal article takes well under a second)
+    time_limit: float = option(60.0, min=1, max=86400, env="SUMMARIZE_TIME_LIMIT")
     min_hangul: float = option(0.3, min=0, max=1)  # share of Hangul among the letters below which a text is not Korean
     # share of Korean pieces a model's vocabulary may lack before the run stops; 1 = off
     max_unknown: float = option(0.02, min=0, max=1, env="SUMMARIZE_MAX_UNKNOWN")
@@ -390,3 +394,68 @@ def settle(path: str | Path | None, given: Given, environ: Mapping[str, str] | N
     if found:
         raise ConfigError(*found)
     return options
+
+
+# --------------------------------------------------------------------------- secrets
+
+# What a secret is: a token (Slack's), a URL (a webhook's), a password (SMTP's)
+SecretKind = Literal["token", "url", "password"]
+
+
+def secret(variable: str, kind: SecretKind, environ: Mapping[str, str], file: Path | None = None) -> str | None:
+    """A secret's value, from `file` where one is given (its last line end dropped), else from the environment's
+    `variable`; None where neither has one. Never from a flag or a config file: a command line is seen by every
+    user of the machine (`ps`). A value that cannot work (a control character such as a line break, a URL that
+    is not one, a password SMTP cannot send) is a ConfigError that says what is wrong without showing the value.
+    Every value read is handed to errors.keep_secret, so that no message shows it."""
+    if file is not None:
+        where = f"the file {file}"
+        try:
+            value = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise ConfigError(f"cannot read the secret in {where}: "
+                              f"{getattr(e, 'strerror', None) or type(e).__name__}") from None
+        value = value[:-2] if value.endswith("\r\n") else value[:-1] if value.endswith("\n") else value
+    else:
+        where = variable
+        got = environ.get(variable)
+        if not got:
+            return None
+        value = got
+    keep_secret(value)
+    why = _secret_problem(value, kind)
+    if why:
+        raise ConfigError(f"{where} does not hold a usable {_KIND_NAMES[kind]}: {why} (the value is not shown)")
+    return value
+
+
+_KIND_NAMES = {"token": "token", "url": "webhook URL", "password": "password"}
+
+
+def _secret_problem(value: str, kind: SecretKind) -> str | None:
+    if not value.strip():
+        return "it is empty"
+    bad = [c for c in value if ord(c) < 32 or ord(c) == 127]
+    if bad:
+        at = " at its end" if value[-1] in bad else ""
+        what = "a line break" if set(bad) & {"\r", "\n"} else "a control character"
+        return f"it holds {what}{at}"
+    if kind == "token" and (not value.isascii() or " " in value):
+        return "a token is ASCII letters, digits and dashes, without spaces"
+    if kind == "password" and not value.isascii():
+        return "it holds characters other than ASCII, which SMTP login cannot send"
+    if kind == "url":
+        from urllib.parse import urlsplit
+
+        if any(c.isspace() for c in value):
+            return "a URL holds no spaces"
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - a port that is not a number raises here
+        except ValueError:
+            return "its port is not a number from 0 to 65535"
+        if parts.scheme not in ("https", "http"):
+            return "it does not start with https://"
+        if not parts.hostname:
+            return "it names no host"
+    return None

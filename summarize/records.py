@@ -56,6 +56,7 @@ class Source:
     # "comment", "ad", "share", "footer", "caption", "byline", "date"; "" where nothing is known), with a
     # leading "*" where the article extractor kept the line as main content. Empty for text files.
     zones: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what reading had to mend (undecodable bytes replaced), for the brief and run.json
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,7 @@ class Entry:
     outputs: dict[str, str] | None = None  # {"md": "X.md", "json": "X.json"}
     timings: dict[str, float] = field(default_factory=dict)  # prepare_s, translate_s, render_s
     flags: int = 0  # flagged summary sentences
+    warnings: tuple[str, ...] = ()  # what reading had to mend (undecodable bytes replaced)
 
 
 # The steps of a run that take time, in the order they start: the inputs planned (which need briefing), the

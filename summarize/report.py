@@ -4,17 +4,20 @@ every new or changed brief, and what was rejected or failed)."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import inert
 from .records import STATUSES, Entry, Status
 from .version import __version__
 
 __all__ = ["RunReport", "build_digest", "digest_item", "digest_markdown", "write_digest", "story_markdown",
-           "digest_head", "digest_tail", "link", "SAME_STORY", "DIGEST_SCHEMA"]
+           "digest_head", "digest_tail", "link", "SAME_STORY", "DIGEST_SCHEMA", "DIGESTS", "run_digest_name",
+           "kept_digests"]
 
 
 @dataclass
@@ -29,6 +32,7 @@ class RunReport:
     finished: float = 0.0
     model_error: str | None = None
     model_warning: str | None = None  # what the canary found wrong with the model's English
+    error: str | None = None  # what stopped the run part-way (the output folder could not be written)
 
     def counts(self) -> dict[Status, int]:
         out: dict[Status, int] = {s: 0 for s in STATUSES}
@@ -38,7 +42,7 @@ class RunReport:
 
     @property
     def ok(self) -> bool:
-        return self.counts()["failed"] == 0 and self.model_error is None
+        return self.counts()["failed"] == 0 and self.model_error is None and self.error is None
 
     def summary_line(self) -> str:
         c = self.counts()
@@ -56,6 +60,7 @@ class RunReport:
             "model": self.model,
             "model_error": self.model_error,
             "model_warning": self.model_warning,
+            "error": self.error,
             "totals": self.counts(),
             "articles": [asdict(e) for e in self.entries],
         }
@@ -236,11 +241,11 @@ def story_markdown(d: dict[str, Any], story: dict[str, Any], link_of: Callable[[
     briefs = [by_path[p] for p in story["briefs"]]
     b = briefs[0]
     to = link_of or (lambda it: str(it["link"]))
-    out = [f"### {b['title']['en'] or b['title']['ko'] or b['path']}", ""]
+    out = [f"### {inert(b['title']['en'] or b['title']['ko'] or b['path'])}", ""]
     if b["title"].get("ko"):
-        out.append(f"**{b['title']['ko']}**  ")
+        out.append(f"**{inert(b['title']['ko'])}**  ")
     meta = b["meta"]
-    parts = [p for p in (_outlet(meta), _when(meta)) if p]
+    parts = [inert(p) for p in (_outlet(meta), _when(meta)) if p]
     if meta.get("url"):
         parts.append(f"[original]({meta['url']})")
     parts.append(f"[brief]({to(b)})")
@@ -249,11 +254,11 @@ def story_markdown(d: dict[str, Any], story: dict[str, Any], link_of: Callable[[
         others = []
         for x in briefs[1:]:
             links = ([f"[original]({x['meta']['url']})"] if x["meta"].get("url") else []) + [f"[brief]({to(x)})"]
-            others.append(f"{_outlet(x['meta']) or x['path']} ({', '.join(links)})")
+            others.append(f"{inert(_outlet(x['meta']) or x['path'])} ({', '.join(links)})")
         out.append("Also carried by " + " · ".join(others))
     out.append("")
     if b.get("gist"):
-        out += [b["gist"], ""]
+        out += [inert(b["gist"]), ""]
     flag = f" · ⚠️ {b['flagged']} flagged" if b["flagged"] else ""
     carried = f" · {len(story['outlets'])} outlets" if len(story["outlets"]) > 1 else ""
     out += [f"_{b['figures']} figures, {b['quotes']} quotes{carried}{flag}_", ""]
@@ -304,8 +309,38 @@ def digest_markdown(d: dict[str, Any]) -> str:
 
 def write_digest(report: dict[str, Any], out_dir: Path, write: Callable[[Path, str], None],
                  known: dict[str, dict[str, Any]] | None = None, base_url: str | None = None) -> dict[str, Any]:
-    """Build the digest and write digest.md and digest.json with `write(path, text)` (atomic)."""
+    """Build the digest and write digest.md and digest.json with `write(path, text)` (atomic), and the same
+    under digests/, named by the run (`digest-<started>`), where it stays until `send` has sent it: a later run
+    does not replace a digest nobody has had yet."""
     d = build_digest(report, out_dir, known, base_url)
-    write(out_dir / "digest.json", json.dumps(d, ensure_ascii=False, indent=2) + "\n")
-    write(out_dir / "digest.md", digest_markdown(d))
+    js, md = json.dumps(d, ensure_ascii=False, indent=2) + "\n", digest_markdown(d)
+    write(out_dir / "digest.json", js)
+    write(out_dir / "digest.md", md)
+    kept = out_dir / DIGESTS
+    kept.mkdir(exist_ok=True)
+    name = run_digest_name(report)
+    n = 2
+    while (kept / f"{name}.json").exists():  # two runs in one second
+        name = f"{run_digest_name(report)}-{n}"
+        n += 1
+    write(kept / f"{name}.json", js)
+    write(kept / f"{name}.md", md)
+    for old in kept_digests(out_dir)[:-KEEP_DIGESTS]:  # a folder nobody sends from stays small
+        old.with_suffix(".md").unlink(missing_ok=True)
+        old.unlink(missing_ok=True)
     return d
+
+
+DIGESTS = "digests"  # OUT_DIR/digests/: each run's digest until it is sent
+
+
+def kept_digests(out_dir: Path) -> list[Path]:
+    """The kept digests (their .json), oldest first."""
+    return sorted((out_dir / DIGESTS).glob("digest-*.json"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+KEEP_DIGESTS = 30  # the unsent digests kept at most, the newest
+
+
+def run_digest_name(report: dict[str, Any]) -> str:
+    """The name of a run's kept digest: `digest-` and when the run started (`20250107-063000`)."""
+    digits = re.sub(r"\D", "", str(report.get("started", "")))[:14].ljust(14, "0")
+    return f"digest-{digits[:8]}-{digits[8:]}"

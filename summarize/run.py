@@ -15,8 +15,10 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import pickle
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -104,18 +106,23 @@ def run(input_dir: Path | str, out_dir: Path, options: BriefOptions, force: bool
                 phases.start("locate", spec.name)
                 locator(spec, options)
                 phases.end("locate", spec.name)
-            with pool(default_processes(options.workers, len(jobs.todo))) as workers:
+            with pool(_processes(options.workers, len(jobs.todo), steps)) as workers:
                 spool = state.spool_dir(out_dir) if workers.mode == "processes" else None  # articles stay there
                 if spool:
                     spool.mkdir()
-                kiwi = phases.task("kiwi", workers.submit(steps.warm)) if jobs.todo else None
-                preparing = Preparation(workers, jobs.todo, steps, input_dir, options, spool)  # starts at once
+                # the workers start (a process pool's server imports the stages and warms Kiwi first) in a thread
+                # of their own, while this one loads the model
+                starting = _Starting(lambda: (phases.task("kiwi", workers.submit(steps.warm)) if jobs.todo else None,
+                                              Preparation(workers, jobs.todo, steps, input_dir, options, spool)))
                 model = _Model.load(spec, options, translator_factory, report, cache, phases) \
                     if jobs.todo else _Model(None, batch_limits(options.batch_size, options.max_batch_tokens, "cpu"))
+                kiwi, preparing = starting.result()
                 writing: TaskQueue[Ready, Written] = TaskQueue(workers, steps.write)
                 for chunk in preparing.chunks(model.floor):
                     phases.poll(kiwi)
                     books.settle(*chunk.settled)
+                    while writing.ready():
+                        books.written(writing.pop())
                     if not chunk.ready or model.translator is None:
                         continue
                     model.vet(chunk.ready, options.max_unknown)
@@ -131,20 +138,62 @@ def run(input_dir: Path | str, out_dir: Path, options: BriefOptions, force: bool
         except ModelUnavailable as e:  # the model cannot be had, loaded or trusted: the run stops, in one line
             report.model_error = str(e)
             raise
+        except (sqlite3.Error, OSError) as e:  # the output folder cannot be written any more (a full disk)
+            if isinstance(e, OSError) and e.errno not in state.WRITE_ERRORS:
+                raise
+            stopped = state.cannot_write(out_dir, e if isinstance(e, OSError) else OSError(str(e)))
+            report.error = str(stopped)
+            raise stopped from None
         finally:
             report.finished = time.time()
+            shutil.rmtree(state.spool_dir(out_dir), ignore_errors=True)  # room for run.json on a full disk
             if report.model is None:
                 report.model = {"id": spec.id, "revision": options.revision, "settings": asdict(options.generation)}
             try:
                 _write_report(report, out_dir, books.digest_items, options.base_url)
             except OSError as e:  # raised below, unless the run is stopping for another reason already
                 unwritten = state.cannot_write(out_dir, e)
-            shutil.rmtree(state.spool_dir(out_dir), ignore_errors=True)  # articles that failed before their brief
             cache.close()
             books.articles.db.close()
     if unwritten is not None:
         raise unwritten
     return report
+
+
+class _Starting:
+    """A call run in a thread of its own; `result()` waits for it (its exception raised here)."""
+
+    def __init__(self, fn: Callable[[], Any]):
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+        def call() -> None:
+            try:
+                self.value = fn()
+            except BaseException as e:  # raised in the run's thread
+                self.error = e
+
+        self.thread = threading.Thread(target=call, name="summarize-start", daemon=True)
+        self.thread.start()
+
+    def result(self) -> Any:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def _processes(asked: int, tasks: int, steps: Steps) -> int:
+    """The worker processes of a run (workers.default_processes); none where its steps cannot travel to a process
+    (a test's functions that are not importable by name): they then run in a thread."""
+    n = default_processes(asked, tasks)
+    if n:
+        try:
+            pickle.dumps((steps.prepare, steps.write, steps.warm))  # translate stays in this thread
+        except Exception:
+            log.debug("the run's steps cannot be sent to a process: preparing articles in a thread")
+            return 0
+    return n
 
 
 class _Phases:
@@ -245,6 +294,9 @@ class _Books:
 
     def written(self, outcomes: list[tuple[Ready, Written | Exception]]) -> None:
         for r, out in outcomes:
+            if isinstance(out, OSError) and out.errno in state.WRITE_ERRORS:  # a full disk: said in words
+                self.settle(Entry(r.job.rel, "failed", f"cannot write its brief: {out.strerror}", timings=r.timings))
+                continue
             if isinstance(out, Exception):
                 self.settle(Entry(r.job.rel, "failed", f"{type(out).__name__}: {out}", timings=r.timings))
                 continue
@@ -252,7 +304,7 @@ class _Books:
             if isinstance(r.article, Spooled):
                 r.article.path.unlink(missing_ok=True)  # its brief is written
             self.settle(Entry(r.job.rel, "written", None, {"md": f"{out.name}.md", "json": f"{out.name}.json"},
-                              {**r.timings, "render_s": out.render_s}, out.flagged), key=r.job.key)
+                              {**r.timings, "render_s": out.render_s}, out.flagged, r.warnings), key=r.job.key)
 
 
 def _write_report(report: RunReport, out_dir: Path, digest_items: dict[str, dict[str, Any]],

@@ -21,15 +21,17 @@ from types import TracebackType
 from typing import IO
 
 from .errors import Locked, OutputError, StateError
-from .host import safe_name
+from .host import bounded_name, safe_name
 from .records import Status
 
-__all__ = ["STATE_DIR", "SCHEMA_VERSION", "MIGRATIONS", "state_dir", "db_path", "spool_dir", "clear_leftovers", "connect",
+__all__ = ["STATE_DIR", "WRITE_ERRORS", "SCHEMA_VERSION", "MIGRATIONS", "state_dir", "db_path", "spool_dir", "clear_leftovers", "connect",
            "open_out", "cannot_write",
            "Articles",
            "Deliveries", "OutputLock", "atomic_write"]
 
 STATE_DIR = ".summarize"
+# The errors of a write that say the output folder cannot take it (a full disk, a quota, a read-only mount)
+WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
 RESERVED = {"run", "digest"}  # names of the run's own files in OUT_DIR
 
 # Each entry takes the schema from version i to i + 1. Version 1 is the schema as the tool created it before
@@ -146,8 +148,9 @@ class Articles:
                 out[rel] = known[rel]
                 continue
             p = Path(rel)
-            stem = safe_name(p.stem)
-            candidates = [stem, f"{stem}-{p.suffix.lstrip('.').lower()}", safe_name("-".join(p.with_suffix("").parts))]
+            stem = bounded_name(safe_name(p.stem))
+            candidates = [stem, f"{stem}-{p.suffix.lstrip('.').lower()}",
+                          bounded_name(safe_name("-".join(p.with_suffix("").parts)))]
             name = next((c for c in candidates if c not in taken), None)
             k = 2
             while name is None:
@@ -201,20 +204,26 @@ class Deliveries:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    tmp = path.with_name(f".{bounded_name(path.name)}.{os.getpid()}.tmp")  # under 255 bytes, however long the name
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk keeps no half-written file
+        raise
 
 
 class OutputLock:
-    """An exclusive lock on the output folder, held for the whole run (`state_dir`: OUT_DIR/.summarize)."""
+    """An exclusive lock on the output folder, held for the whole run (`state_dir`: OUT_DIR/.summarize). `name`:
+    another lock in the same folder (`deliver.lock`: the delivery log's, held by `send`), `what` the holder."""
 
-    def __init__(self, state_dir: Path, wait: float = 0.0):
-        self.path = state_dir / "lock"
+    def __init__(self, state_dir: Path, wait: float = 0.0, name: str = "lock", what: str = "summarize run"):
+        self.path = state_dir / name
         self.wait = wait
+        self.what = what
         self.fh: IO[str] | None = None
 
     def __enter__(self) -> OutputLock:
@@ -232,7 +241,7 @@ class OutputLock:
                     holder = fh.read().strip() or "unknown"
                     fh.close()
                     raise Locked(
-                        f"another summarize run (pid {holder}) is writing to {self.path.parent.parent}; "
+                        f"another {self.what} (pid {holder}) is writing to {self.path.parent.parent}; "
                         "wait for it to finish, or pass --lock-wait SECONDS"
                     ) from None
                 time.sleep(0.2)

@@ -4,6 +4,12 @@ The run hands preparation (reading → summary chosen) and writing (brief compos
 written) to `Workers` and keeps its own thread for the model, so that a fast model is never
 kept waiting by the text stages.
 
+The tasks run in worker processes even on a small machine (two of them below six cores), so that an
+article that crashes native code or hangs costs only itself. `time_limit` bounds each article there: past its
+seconds, a signal interrupts the Python code (regular expressions included) with TimeLimit; native code that
+does not give the interpreter back within GRACE more seconds ends its process, which leaves a marker so
+that the article fails for its time limit when its task runs again, and the pool restarts the others.
+
 On a machine with many cores the tasks run in processes forked from a `forkserver` that has
 imported the stages and warmed Kiwi once (about a second), so a worker is ready at once and
 shares Kiwi's model with the others instead of loading its own. If the processes cannot start
@@ -17,22 +23,27 @@ implements the same few methods.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Protocol
 
+from .errors import TimeLimit
 from .host import cpu_count
 
-__all__ = ["Workers", "Task", "WorkerDied", "default_processes", "Pool", "PoolFactory"]
+__all__ = ["Workers", "Task", "WorkerDied", "default_processes", "Pool", "PoolFactory", "time_limit", "GRACE",
+           "SMALL_POOL"]
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +79,62 @@ class Pool(Protocol):
 PoolFactory = Callable[[int], Pool]
 
 
+# Worker processes below six cores: few, but more than one, so that an article that takes long does not
+# hold up the others
+SMALL_POOL = 2
+# Seconds that native code gets to give the interpreter back after an article's time limit, before its process ends
+GRACE = 10.0
+
+
 def default_processes(asked: int, tasks: int) -> int:
-    """Worker processes for `tasks` tasks: `asked` (-1: cores - 2 on 6+ cores); 0 means one thread."""
+    """Worker processes for `tasks` tasks: `asked` (-1: cores - 2 on 6+ cores, else SMALL_POOL), no more than one
+    for every 4 tasks but at least one; 0 (asked, or no task) means one thread, where nothing is isolated."""
     n = asked
     if n < 0:
         cores = cpu_count()
-        n = min(cores - 2, 16) if cores >= 6 else 0
-    return n if tasks >= 4 * max(n, 1) else 0
+        n = min(cores - 2, 16) if cores >= 6 else SMALL_POOL
+    if n == 0 or tasks == 0:
+        return 0
+    return max(1, min(n, tasks // 4))
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, marker: Path | None = None, what: str = "preparing the article") -> Iterator[None]:
+    """Run the body for at most `seconds`: then TimeLimit is raised in it (SIGALRM), wherever Python code (or a
+    regular expression) stands. Only in a process's main thread (a worker process's); elsewhere the body runs
+    unbounded. With a `marker`, native code that keeps the interpreter past GRACE more seconds ends the process
+    (a watchdog thread; SIGPROF where the code holds the interpreter lock and burns the processor) after the
+    watchdog writes `marker`: the run's pool restarts, and the task that runs the article again finds it."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+    message = f"time limit: {what} took over {seconds:g} s (time_limit)"
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise TimeLimit(message)
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)  # again each second, should a handler swallow it
+    dog: threading.Timer | None = None
+    if marker is not None:
+        def bite() -> None:
+            try:
+                marker.write_text(message, encoding="utf-8")
+            finally:
+                os._exit(70)
+
+        dog = threading.Timer(seconds + GRACE, bite)
+        dog.daemon = True
+        dog.start()
+        signal.setitimer(signal.ITIMER_PROF, seconds + 2 * GRACE)  # its default action ends the process
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        if dog is not None:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            dog.cancel()
 
 
 def _context() -> BaseContext:

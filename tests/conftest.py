@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sys
@@ -34,6 +35,13 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     for var in [v for v in os.environ if v.startswith("SUMMARIZE_")]:  # every one, known or not
         monkeypatch.delenv(var)
+    # the CLI sets the package logger's level and handler (--quiet: errors only); no test inherits another's
+    logger = logging.getLogger("summarize")
+    level, handlers, propagate = logger.level, logger.handlers[:], logger.propagate
+    yield
+    logger.setLevel(level)
+    logger.handlers[:] = handlers
+    logger.propagate = propagate
 
 
 @pytest.fixture(scope="session")

@@ -319,7 +319,8 @@ def test_token_mode_threads_a_long_brief(out, slack, monkeypatch):
     data["summary"] = data["summary"] * 12  # far over 50 blocks
     (out / "seed_shenzhen_hongkong.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     monkeypatch.delenv("SUMMARIZE_SLACK_WEBHOOK")
-    r = CliRunner().invoke(main, ["send", "slack", str(out), "--each", "--token", "xoxb-test", "--channel", "#briefs"])
+    monkeypatch.setenv("SUMMARIZE_SLACK_TOKEN", "xoxb-test")  # a secret never on the command line
+    r = CliRunner().invoke(main, ["send", "slack", str(out), "--each", "--channel", "#briefs"])
     assert r.exit_code == 0, r.stderr
     seed = [(h, p) for path, h, p in slack.received if path.endswith("/chat.postMessage")
             and "Cyberport" not in p["text"] and p["text"].startswith(data["title"]["en"][:30])]

@@ -79,9 +79,9 @@ def test_a_task_that_kills_its_worker_before_any_came_back_still_fails_alone_in_
 def test_default_processes():
     assert default_processes(0, 100) == 0
     assert default_processes(3, 100) == 3
-    assert default_processes(3, 5) == 0  # too few articles to be worth the processes
+    assert default_processes(3, 5) == 1  # few articles: one process, which still isolates a crash
     cores = len(os.sched_getaffinity(0))
-    assert default_processes(-1, 1000) == (min(cores - 2, 16) if cores >= 6 else 0)
+    assert default_processes(-1, 1000) == (min(cores - 2, 16) if cores >= 6 else 2)
 
 
 @pytest.mark.slow
@@ -273,7 +273,8 @@ def test_articles_share_worker_tasks_but_fail_alone(tmp_path):
     status = run_in_forked_workers(tmp_path, Steps(write=fail_to_write_e2), pool=counting)
     assert status.pop("e2.txt") == ("failed", "ValueError: cannot render e2")
     assert set(status.values()) == {("written", None)} and len(status) == 7
-    assert max(calls_per_task) == jobs.PER_TASK > 1 and len(calls_per_task) < 16  # 8 to prepare, 8 to write
+    # a chunk that the run takes early (nothing came back for a while) is written in smaller tasks
+    assert 1 < max(calls_per_task) <= jobs.PER_TASK and len(calls_per_task) < 16  # 8 to prepare, 8 to write
 
 
 @pytest.mark.slow

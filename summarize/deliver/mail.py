@@ -30,8 +30,8 @@ from pathlib import Path
 
 from ..errors import ConfigError, Permanent, Transient
 from ..host import safe_name
-from ..options import SECURITIES, EmailOptions, spec_of
-from .once import Item, Logbook, Outcome, deliver, items_to_send
+from ..options import SECURITIES, EmailOptions, secret, spec_of
+from .once import Item, Logbook, Outcome, deliver, forget_sent, items_to_send
 from .retry import RetryPolicy, with_retries
 
 __all__ = ["SmtpSettings", "to_html", "build_message", "build_messages", "digest_parts", "send_message", "write_eml",
@@ -104,7 +104,7 @@ class SmtpSettings:
         return cls(
             host=host, port=port, security=security,
             user=var("user") or (c.user if c else None),
-            password=env.get(PASSWORD_VARIABLE),
+            password=secret(PASSWORD_VARIABLE, "password", env),
             sender=var("sender") or (c.sender if c and c.sender else "summarize@localhost"),
         )
 
@@ -380,7 +380,7 @@ def send_email(out_dir: Path, recipients: list[str], settings: SmtpSettings, eac
                     path = write_eml(msg, out_dir / "outbox" / "email" / safe_name(r), name)
                 out.append(Outcome("email", r, item.name, "written", str(path)))
         return out
-    policy = policy or RetryPolicy()
+    policy = policy or RetryPolicy(attempt_s=settings.timeout)
 
     def one(item: Item, recipient: str, logbook: Logbook) -> int:
         """Each message of the item that has not gone yet: after a failure part-way, a re-run sends the rest."""
@@ -396,4 +396,6 @@ def send_email(out_dir: Path, recipients: list[str], settings: SmtpSettings, eac
             attempts += with_retries(send, policy, f"email to {recipient}", sleep)
         return attempts
 
-    return deliver(items, recipients, "email", one, out_dir, resend)
+    outcomes = deliver(items, recipients, "email", one, out_dir, resend)
+    forget_sent(items, outcomes)
+    return outcomes

@@ -19,7 +19,13 @@ from typing import Any, Literal
 from .. import state
 from ..errors import DeliveryError, Permanent
 
-__all__ = ["Item", "items_to_send", "Logbook", "Outcome", "deliver"]
+__all__ = ["Item", "items_to_send", "Logbook", "Outcome", "deliver", "forget_sent", "SENDER_WAIT", "DIGESTS"]
+
+DIGESTS = "digests"  # OUT_DIR/digests/: each run's digest until it is sent (summarize.report writes them)
+
+# How long a sender waits for another one that holds the delivery log (each message's retries last two minutes
+# at most)
+SENDER_WAIT = 3600.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class Item:
     data: dict[str, Any]  # the brief's JSON (schema 3), or the digest's
     briefs: tuple[Item, ...] = ()  # the digest's: the briefs of its stories, which messages inline, attach or thread
     base_url: str | None = None  # where the briefs folder is published (links become base_url + file name)
+    kept: Path | None = None  # a run's digest kept under digests/ until it is sent (its .json)
 
     def link(self, brief: Item) -> str | None:
         """Where a reader opens one of the digest's briefs on the web, or None where the folder is not
@@ -78,17 +85,19 @@ def items_to_send(out_dir: Path, each: bool, base_url: str | None = None) -> lis
     out_dir = Path(out_dir)
     if not each:
         md, js = out_dir / "digest.md", out_dir / "digest.json"
-        if not md.exists():
+        # each run's digest not yet sent, oldest first
+        kept = sorted((out_dir / DIGESTS).glob("digest-*.json"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+        if not md.exists() and not kept:
             raise DeliveryError(f"no digest in {out_dir}: run `summarize brief` first")
-        data = json.loads(js.read_text(encoding="utf-8"))
-        briefs = []
-        for b in data.get("briefs", []):
-            bmd, bjs = out_dir / b["brief"], (out_dir / b["brief"]).with_suffix(".json")
-            if bmd.exists() and bjs.exists():
-                briefs.append(Item("brief", bmd.stem, bmd.read_text(encoding="utf-8"),
-                                   json.loads(bjs.read_text(encoding="utf-8"))))
-        return [Item("digest", "digest", md.read_text(encoding="utf-8"), data, tuple(briefs),
-                     base_url or data.get("base_url"))]
+        latest = md.read_text(encoding="utf-8") if md.exists() else None
+        found: list[tuple[Path, Path, Path | None]] = [(k.with_suffix(".md"), k, k) for k in kept
+                                                       if k.with_suffix(".md").exists()] or [(md, js, None)]
+        out = []
+        for kmd, kjs, keep in found:
+            text = kmd.read_text(encoding="utf-8")
+            name = "digest" if text == latest or keep is None else kmd.stem  # the last run's: as before
+            out.append(_digest(out_dir, name, text, json.loads(kjs.read_text(encoding="utf-8")), base_url, keep))
+        return out
     run = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
     out = []
     for a in run["articles"]:
@@ -98,6 +107,26 @@ def items_to_send(out_dir: Path, each: bool, base_url: str | None = None) -> lis
                 out.append(Item("brief", md.stem, md.read_text(encoding="utf-8"),
                                 json.loads(js.read_text(encoding="utf-8"))))
     return out
+
+
+def _digest(out_dir: Path, name: str, markdown: str, data: dict[str, Any], base_url: str | None,
+            kept: Path | None) -> Item:
+    briefs = []
+    for b in data.get("briefs", []):
+        bmd, bjs = out_dir / b["brief"], (out_dir / b["brief"]).with_suffix(".json")
+        if bmd.exists() and bjs.exists():
+            briefs.append(Item("brief", bmd.stem, bmd.read_text(encoding="utf-8"),
+                               json.loads(bjs.read_text(encoding="utf-8"))))
+    return Item("digest", name, markdown, data, tuple(briefs), base_url or data.get("base_url"), kept)
+
+
+def forget_sent(items: list[Item], outcomes: list[Outcome]) -> None:
+    """The kept digests that every recipient has had (sent now or before): removed from digests/."""
+    failed = {o.item for o in outcomes if o.status == "failed"}
+    for item in items:
+        if item.kept is not None and item.name not in failed:
+            item.kept.with_suffix(".md").unlink(missing_ok=True)
+            item.kept.unlink(missing_ok=True)
 
 
 class Logbook:
@@ -147,21 +176,30 @@ def deliver(items: list[Item], recipients: list[str], channel: str,
     the attempts it took; a failure is reported and the others go on. It gets the log too, for an
     item sent in several messages to record each as it goes.
     """
-    logbook = Logbook(out_dir)
     outcomes: list[Outcome] = []
-    try:
-        for recipient in recipients:
-            for item in items:
-                if not resend and logbook.sent(channel, recipient, item):
-                    outcomes.append(Outcome(channel, recipient, item.name, "skipped", "sent before"))
-                    continue
-                try:
-                    n = send_one(item, recipient, logbook)
-                except (DeliveryError, Permanent) as e:
-                    outcomes.append(Outcome(channel, recipient, item.name, "failed", str(e)))
-                    continue
-                logbook.record(channel, recipient, item)
-                outcomes.append(Outcome(channel, recipient, item.name, "sent", None, n))
-    finally:
-        logbook.close()
+    folder = state.state_dir(Path(out_dir))
+    folder.mkdir(parents=True, exist_ok=True)
+    # one sender at a time: another one waits, then finds sent what the first sent
+    with state.OutputLock(folder, SENDER_WAIT, name="deliver.lock", what="summarize send"):
+        logbook = Logbook(out_dir)
+        try:
+            _deliver(items, recipients, channel, send_one, logbook, resend, outcomes)
+        finally:
+            logbook.close()
     return outcomes
+
+
+def _deliver(items: list[Item], recipients: list[str], channel: str, send_one: Callable[[Item, str, Logbook], int],
+             logbook: Logbook, resend: bool, outcomes: list[Outcome]) -> None:
+    for recipient in recipients:
+        for item in items:
+            if not resend and logbook.sent(channel, recipient, item):
+                outcomes.append(Outcome(channel, recipient, item.name, "skipped", "sent before"))
+                continue
+            try:
+                n = send_one(item, recipient, logbook)
+            except (DeliveryError, Permanent) as e:
+                outcomes.append(Outcome(channel, recipient, item.name, "failed", str(e)))
+                continue
+            logbook.record(channel, recipient, item)
+            outcomes.append(Outcome(channel, recipient, item.name, "sent", None, n))

@@ -20,22 +20,30 @@ class RetryPolicy:
     attempts: int = 4  # tries in all
     first_wait: float = 1.0  # seconds before the second try, doubled after each
     max_wait: float = 30.0  # the longest single wait, Retry-After included
-    max_total: float = 120.0  # give up once this much time has gone
+    max_total: float = 120.0  # the longest a send may take in all: the attempts themselves and the waits
+    # the longest one attempt may take (the transport's timeout); None: the longest attempt seen so far
+    attempt_s: float | None = None
 
 
 def with_retries(send: Callable[[], None], policy: RetryPolicy, what: str,
                  sleep: Callable[[float], None] = time.sleep) -> int:
-    """Call `send` until it succeeds, a Permanent error, or the policy runs out. Returns the attempts."""
+    """Call `send` until it succeeds, a Permanent error, or the policy runs out. Returns the attempts. Another
+    attempt is made only where it can end within `max_total` (the time spent, the wait, and an attempt's
+    longest), so that a send that keeps failing stops within its limit, not an attempt's timeout after it."""
     start = time.monotonic()
     wait = policy.first_wait
+    longest = 0.0
     for attempt in range(1, policy.attempts + 1):
+        began = time.monotonic()
         try:
             send()
             return attempt
         except Transient as e:
+            longest = max(longest, time.monotonic() - began)
             pause = min(policy.max_wait, e.retry_after if e.retry_after is not None else wait)
             spent = time.monotonic() - start
-            if attempt == policy.attempts or spent + pause > policy.max_total:
+            next_attempt = policy.attempt_s if policy.attempt_s is not None else longest
+            if attempt == policy.attempts or spent + pause + next_attempt > policy.max_total:
                 raise DeliveryError(f"{what}: gave up after {attempt} tries: {e}") from None
             log.info("%s: %s; trying again in %.1f s", what, e, pause)
             sleep(pause)

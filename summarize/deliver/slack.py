@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Permanent, Transient
-from .once import Item, Logbook, Outcome, deliver, items_to_send
+from .once import Item, Logbook, Outcome, deliver, forget_sent, items_to_send
 from .retry import RetryPolicy, with_retries
 
 __all__ = ["mrkdwn", "escape", "messages_for", "SlackTarget", "post", "LIMITS", "send_slack", "brief_blocks",
@@ -35,6 +35,12 @@ LIMITS = {"header": 150, "text": 3000, "field": 2000, "fields": 10, "blocks": 50
 def escape(text: str) -> str:
     """Slack's three control characters."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _url(url: str) -> str:
+    """A URL inside Slack's <url|text>: the characters that would end it or open another (`|`, `>`, `<`, a
+    space) percent-encoded."""
+    return url.replace("&", "&amp;").replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
 
 
 def mrkdwn(markdown: str) -> str:
@@ -102,7 +108,7 @@ def _source(meta: dict[str, Any], path: str) -> str:
         section = f"{meta['section_en']} ({section})"
     parts = [escape(x) for x in (_outlet(meta), meta.get("author"), _when(meta), section) if x]
     if meta.get("url"):
-        parts.append(f"<{meta['url']}|original article>")
+        parts.append(f"<{_url(meta['url'])}|original article>")
     parts.append(f"`{escape(path)}`")
     return " · ".join(parts)
 
@@ -165,11 +171,11 @@ def _story_line(n: int, briefs: list[Item], item: Item) -> str:
     b = briefs[0].data
     title = escape(b["title"]["en"] or b["title"]["ko"] or b["source"]["path"])
     url = item.link(briefs[0])
-    head = f"<{url}|{title}>" if url else f"*{title}*"
+    head = f"<{_url(url)}|{title}>" if url else f"*{title}*"
     outlets = ", ".join(dict.fromkeys(escape(_outlet(x.data["meta"]) or x.data["source"]["path"]) for x in briefs))
     flagged = sum(1 for s in b["summary"] if s["flags"]) + (1 if b["title"].get("flags") else 0)
     flag = f" :warning: {flagged} flagged" if flagged else ""
-    original = f" · <{b['meta']['url']}|original>" if b["meta"].get("url") else ""
+    original = f" · <{_url(b['meta']['url'])}|original>" if b["meta"].get("url") else ""
     return f"*{n}.* {head}\n     _{outlets}_{original}{flag}"
 
 
@@ -204,6 +210,7 @@ def _messages(blocks: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     """Blocks in messages of at most 50; a message after the first says it continues."""
     chunks = [blocks[i:i + LIMITS["blocks"]] for i in range(0, len(blocks), LIMITS["blocks"])]
     out = []
+    text = escape(text)  # the notification's text: no <!channel> of an article's reaches Slack as one
     for n, chunk in enumerate(chunks, 1):
         out.append({"text": text if len(chunks) == 1 else f"{text} ({n}/{len(chunks)})"[:LIMITS["text"]],
                     "blocks": chunk})
@@ -227,7 +234,7 @@ def messages_for(item: Item, threaded: bool = True) -> list[dict[str, Any]]:
             blocks = brief_blocks(lead.data)
             if len(briefs) > 1:
                 also = " · ".join(f"{escape(_outlet(b.data['meta']) or b.name)}"
-                                  + (f" <{b.data['meta']['url']}|original>" if b.data["meta"].get("url") else "")
+                                  + (f" <{_url(b.data['meta']['url'])}|original>" if b.data["meta"].get("url") else "")
                                   for b in briefs[1:])
                 blocks.insert(2, _context(f"Also carried by {also}"))
             out += _messages(blocks, f"{n}. {lead.subject}"[:LIMITS["text"]])
@@ -284,13 +291,13 @@ def post(target: SlackTarget, payload: dict[str, Any], thread_ts: str | None = N
         try:
             answer = json.loads(text)
         except ValueError:
-            answer = {"ok": False, "error": text[:100]}
+            answer = {"ok": False, "error": f"an answer that is not Slack's ({status})"}
         if status == 429 or answer.get("error") == "ratelimited":
             raise Transient("Slack rate limit (429)", _retry_after(headers))
         if status >= 500:
             raise Transient(f"Slack answered {status}")
         if not answer.get("ok"):
-            raise Permanent(f"Slack refused the message: {answer.get('error', status)}")
+            raise Permanent(f"Slack refused the message: {_code(str(answer.get('error', status)))}")
         ts: str | None = answer.get("ts")
         return ts
     status, headers, text = _request(target.webhook or "", payload, {}, target.timeout)
@@ -299,8 +306,15 @@ def post(target: SlackTarget, payload: dict[str, Any], thread_ts: str | None = N
     if status >= 500:
         raise Transient(f"Slack answered {status}")
     if status != 200:
-        raise Permanent(f"the Slack webhook answered {status} {text[:60]}".strip())
+        raise Permanent(f"the Slack webhook answered {status} {_code(text)}".strip())
     return None
+
+
+def _code(text: str) -> str:
+    """Slack's error code from an answer (`invalid_token`, `no_service`), or nothing: any other body (a proxy's
+    page that echoes the address asked for, and with it the webhook's secret path) is not repeated."""
+    text = text.strip()
+    return text if re.fullmatch(r"[a-z_]{1,40}", text) else ""
 
 
 def send_slack(out_dir: Path, target: SlackTarget, each: bool = False, dry_run: bool = False, resend: bool = False,
@@ -322,7 +336,7 @@ def send_slack(out_dir: Path, target: SlackTarget, each: bool = False, dry_run: 
                 path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             out.append(Outcome("slack", target.name, item.name, "written", str(folder)))
         return out
-    policy = policy or RetryPolicy()
+    policy = policy or RetryPolicy(attempt_s=target.timeout)
 
     def one(item: Item, recipient: str, logbook: Logbook) -> int:
         """Each message of the item that has not gone yet: a re-run after a failure part-way through
@@ -342,4 +356,6 @@ def send_slack(out_dir: Path, target: SlackTarget, each: bool = False, dry_run: 
             attempts += with_retries(send, policy, f"Slack {target.name}", sleep)
         return attempts
 
-    return deliver(items, [target.name], "slack", one, out_dir, resend)
+    outcomes = deliver(items, [target.name], "slack", one, out_dir, resend)
+    forget_sent(items, outcomes)
+    return outcomes

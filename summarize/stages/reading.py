@@ -14,7 +14,8 @@ from ..errors import Rejected
 from ..records import Meta, Source, SourceKind
 from ._text import hangul_ratio
 
-__all__ = ["KINDS", "find_inputs", "is_input", "found_instead", "read_source", "decode", "sidecar", "sidecar_url",
+__all__ = ["KINDS", "find_inputs", "is_input", "found_instead", "read_source", "decode", "decode_mended", "sidecar",
+           "sidecar_url",
            "input_digest"]
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,31 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
 
     Raises Rejected for empty, binary or undecodable data.
     """
+    text, encoding, _ = decode_mended(data, declared)
+    return text, encoding
+
+
+# A UTF-8 text with a few bytes that do not decode (a byte lost in a copy, a cut in the middle of a character)
+# is read with them replaced (U+FFFD): at most this many, and at most one in this many bytes
+MENDABLE, MENDABLE_SHARE = 64, 1000
+
+
+def decode_mended(data: bytes, declared: str | None = None) -> tuple[str, str, tuple[str, ...]]:
+    """`decode`, and what it had to mend: a mostly-UTF-8 text's few undecodable bytes replaced, with a warning."""
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in data[:4096]:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("utf-8", "replace")
+            bad = text.count("\ufffd") - data.count("\ufffd".encode())
+            if 0 < bad <= min(MENDABLE, len(data) // MENDABLE_SHARE + 1) and hangul_ratio(text) >= 0.3:
+                return text, "utf-8", (f"{bad} undecodable byte sequence{'s' if bad > 1 else ''} of the file replaced "
+                                       "with U+FFFD: a character or two of the article may be missing",)
+    text, encoding = _decode(data, declared)
+    return text, encoding, ()
+
+
+def _decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     if not data.strip():
         raise Rejected("empty file")
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
@@ -197,7 +223,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.
 
 def read_source(path: Path, root: Path, max_bytes: int = 5_000_000) -> Source:
     """Read one article file. Raises Rejected with the reason when it cannot be one."""
-    rel = path.resolve().relative_to(root.resolve()).as_posix()
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:  # a symbolic link out of the folder (or one swapped in since the run listed it)
+        raise Rejected("a symbolic link to a file outside the input folder: not followed") from None
     size = path.stat().st_size
     if size > max_bytes:
         raise Rejected(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit")
@@ -208,7 +237,7 @@ def read_source(path: Path, root: Path, max_bytes: int = 5_000_000) -> Source:
     if kind == "html":
         m = _META_CHARSET.search(data[:4096])
         declared = m.group(1).decode("ascii", "replace") if m else None
-    text, encoding = decode(data, declared)
+    text, encoding, mended = decode_mended(data, declared)
     if kind == "html":
         source = _from_html(text, rel, encoding, digest)
     elif kind == "markdown":
@@ -219,6 +248,8 @@ def read_source(path: Path, root: Path, max_bytes: int = 5_000_000) -> Source:
     url = sidecar_url(path)  # the address the file was saved from: it wins over what the page says of itself
     if url:
         source = dataclasses.replace(source, meta=dataclasses.replace(source.meta, url=url))
+    if mended:
+        source = dataclasses.replace(source, warnings=mended)
     return source
 
 
@@ -230,21 +261,29 @@ def _from_html(html: str, rel: str, encoding: str, digest: str) -> Source:
     from lxml import etree
 
     html = _XML_DECLARATION.sub("", html, count=1)
+    parser = etree.HTMLParser(huge_tree=True, remove_comments=True)
     try:
-        root = etree.fromstring(html, etree.HTMLParser(huge_tree=True, remove_comments=True))
+        root = etree.fromstring(html, parser)
     except (etree.ParserError, ValueError):
         root = None
-    if root is None:
+    too_deep = any("depth" in str(e).lower() for e in parser.error_log)
+    if root is None and not too_deep:
         raise Rejected("not an HTML page: nothing could be parsed")
-    lines = _visible_lines(root)
-    head = _head_meta(root)
-    doc: Any  # trafilatura's Document
-    try:
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=True,
-                                          include_images=False, deduplicate=False)
-    except Exception:  # the extractor's own failure on an odd page: every line is still classified
-        log.debug("trafilatura failed on %s", rel, exc_info=True)
-        doc = None
+    doc: Any = None  # trafilatura's Document
+    if too_deep:
+        # nested deeper than libxml2 builds a tree (2,048 levels): lxml stops there, and trafilatura (lxml too)
+        # finds nothing; the page's own lines, from a parser that keeps no tree, are classified instead
+        lines = _flat_lines(html)
+        head = _head_meta(root) if root is not None else {}
+    else:
+        lines = _visible_lines(root)
+        head = _head_meta(root)
+        try:
+            doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=True,
+                                              include_images=False, deduplicate=False)
+        except Exception:  # the extractor's own failure on an odd page: every line is still classified
+            log.debug("trafilatura failed on %s", rel, exc_info=True)
+            doc = None
     main: set[str] = set()
     if doc is not None and (doc.text or "").strip():
         main = {_squash(x) for x in doc.text.split("\n") if len(_squash(x)) >= 4}
@@ -342,6 +381,45 @@ def _visible_lines(root: Any) -> list[tuple[str, str]]:
             zones.pop()
             if el.tail:
                 buf.append(el.tail)
+    flush()
+    return out
+
+
+def _flat_lines(html: str) -> list[tuple[str, str]]:
+    """(text, "") of each visible line of a page, from the standard library's parser, which keeps no tree: a
+    block tag ends a line, script and style are skipped. However deep the page nests, it costs one pass."""
+    from html.parser import HTMLParser
+
+    out: list[tuple[str, str]] = []
+    buf: list[str] = []
+    skipping = [0]
+
+    def flush() -> None:
+        text = " ".join("".join(buf).split())
+        buf.clear()
+        if text:
+            out.append((text, ""))
+
+    class Lines(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag in _SKIP_TAGS:
+                skipping[0] += 1
+            elif tag in _BLOCK_TAGS or tag == "br":
+                flush()
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in _SKIP_TAGS:
+                skipping[0] = max(0, skipping[0] - 1)
+            elif tag in _BLOCK_TAGS:
+                flush()
+
+        def handle_data(self, data: str) -> None:
+            if not skipping[0]:
+                buf.append(data)
+
+    p = Lines(convert_charrefs=True)
+    p.feed(html)
+    p.close()
     flush()
     return out
 

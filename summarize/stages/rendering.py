@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ..errors import inert
 from ..records import Brief, Explained, Figure, Line, Meta, Name, Sentence, SentenceScore, Translated
 
 __all__ = ["to_markdown", "to_json", "to_dict", "explain_text", "key_figures", "key_figure_rows", "gist",
@@ -167,15 +168,15 @@ def source_line(meta: Meta, path: str) -> str:
     with its zone, the section, the original's address and the input file."""
     parts = []
     if meta.outlet:
-        parts.append(f"**{meta.outlet_en}** ({meta.outlet})" if meta.outlet_en and meta.outlet_en != meta.outlet
-                     else f"**{meta.outlet}**")
+        parts.append(inert(f"**{meta.outlet_en}** ({meta.outlet})" if meta.outlet_en and meta.outlet_en != meta.outlet
+                           else f"**{meta.outlet}**"))
     if meta.author:
-        parts.append(meta.author)
+        parts.append(inert(meta.author))
     if t := when(meta):
         parts.append(t)
     if meta.section:
-        parts.append(f"{meta.section_en} ({meta.section})" if meta.section_en and meta.section_en != meta.section
-                     else meta.section)
+        parts.append(inert(f"{meta.section_en} ({meta.section})" if meta.section_en and meta.section_en != meta.section
+                           else meta.section))
     if meta.url:
         parts.append(f"[original article]({meta.url})")
     parts.append(f"`{path}`")
@@ -192,50 +193,50 @@ def names_line(names: Iterable[Name], per_kind: int = 8) -> str | None:
             groups[n.kind].setdefault(en, []).append(n.ko)  # 서울 and 서울시: Seoul once
     parts = [f"**{KINDS[k]}:** " + ", ".join(f"{en} ({', '.join(ko)})" for en, ko in v.items())
              for k, v in groups.items() if v]
-    return " · ".join(parts) if parts else None
+    return inert(" · ".join(parts)) if parts else None
 
 
 def to_markdown(b: Brief) -> str:
     meta = b.article.meta
     if b.article.title:
-        lines = [f"# {b.title.en or b.title.ko}", "", f"**{b.title.ko}**", ""]
+        lines = [f"# {inert(b.title.en or b.title.ko)}", "", f"**{inert(b.title.ko)}**", ""]
         if mark := _mark(b.title):
             lines += [mark, ""]
     else:
-        lines = [f"# {b.title.en or '(no headline)'}", "", "_The page has no headline: the first summary sentence stands in._", ""]
+        lines = [f"# {inert(b.title.en) or '(no headline)'}", "", "_The page has no headline: the first summary sentence stands in._", ""]
     lines += [source_line(meta, b.source.path), ""]
     if text := gist(b):
-        lines += [f"**In brief:** {text}", ""]
+        lines += [f"**In brief:** {inert(text)}", ""]
     if b.warnings:
         lines += ["> **Check before you trust:**"]
-        lines += [f"> - {w}" for w in b.warnings]
+        lines += [f"> - {inert(w)}" for w in b.warnings]
         lines += [""]
     if who := names_line(b.names):
         lines += [who, ""]
     lines += ["## Sentence by sentence", ""]
     by_id = {s.id: s for s in b.sentences}
     for n, (i, t) in enumerate(b.summary, 1):
-        lines.append(f"{n}. {t.en}" + ("  " if _mark(t) else ""))
+        lines.append(f"{n}. {inert(t.en)}" + ("  " if _mark(t) else ""))
         if _mark(t):
             lines.append(f"   {_mark(t)}")
-        lines.append(f"   > {by_id[i].ko}")
+        lines.append(f"   > {inert(by_id[i].ko)}")
         lines.append("")
     rows = key_figure_rows(b.figures, b.sentences)
     if rows:
         lines += ["## Key figures", "", "| Korean | English | Context |", "|---|---|---|"]
-        lines += [f"| {_cell(ko)} | {_cell(en)} | {_cell(ctx)} |" for ko, en, ctx in rows]
+        lines += [f"| {inert(_cell(ko))} | {inert(_cell(en))} | {inert(_cell(ctx))} |" for ko, en, ctx in rows]
         lines.append("")
     if b.quotes:
         lines += ["## Quotes", ""]
         for q, t, sp in b.quotes:
             who_ko = ", ".join(x for x in (q.speaker, q.speaker_title) if x) or "화자 미상"
             who_en = (sp.en if sp else None) or q.speaker or q.speaker_title or "unnamed speaker"
-            lines.append(f"> “{t.en}”  ")
+            lines.append(f"> “{inert(t.en)}”  ")
             if _mark(t, sp):
                 lines.append(f"> {_mark(t, sp)}  ")
-            lines.append(f"> — {who_en} ({who_ko})")
+            lines.append(f"> — {inert(who_en)} ({inert(who_ko)})")
             lines.append(">")
-            lines.append(f"> “{q.ko}”")
+            lines.append(f"> “{inert(q.ko)}”")
             lines.append("")
     romanised = [n for n in b.names if n.romanised and n.kind in KINDS]
     if romanised:

@@ -38,7 +38,7 @@ WEIGHTS: dict[str, float] = {
     "length": 3.52,  # its content words, up to LONG
     "figures": 0.05,  # its valued figures, up to 3 (a tie-breaker, set by hand)
     "quote": -0.05,  # it holds a direct quote (a tie-breaker, set by hand: quotes have their own section)
-    "redundancy": 0.5,  # MMR: minus this times its highest cosine with a sentence already chosen
+    "redundancy": 1.5,  # MMR: minus this times its highest cosine with a sentence already chosen
 }
 # Set by hand: a line that is not content scores below every content sentence (the weights above add up
 # to less than 10 for a line that takes no place in the lead), so it is chosen only when nothing else is left.

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import BackendUnavailable, ModelUnavailable, NeedsCT2
+from ..errors import BackendUnavailable, ModelUnavailable, NeedsCT2, SummarizeError
 from ..options import BriefOptions
 from ..records import OnPhase
 from .base import ModelSpec, Translator
@@ -51,8 +51,21 @@ def load_translator(spec: ModelSpec, options: BriefOptions, *,
     """The translator the options ask for; `auto` is CTranslate2 where it works, else transformers (except for
     a ready CTranslate2 model, which transformers cannot run: then the reason, in one line). `ct2` and
     `transformers` load each backend (a test hands in one that is unavailable); `on_phase` hears of a conversion
-    for CTranslate2 (the real `ct2` loader's only)."""
+    for CTranslate2 (the real `ct2` loader's only). A model whose files are there but do not load (truncated
+    or damaged weights, a config that is not one) is ModelUnavailable, saying so."""
+    try:
+        return _load(spec, options, ct2, transformers, on_phase)
+    except SummarizeError:
+        raise
+    except Exception as e:  # the backend's own error on damaged files
+        first = str(e).strip().splitlines()[0][:200] if str(e).strip() else ""
+        raise ModelUnavailable(f"the model {spec.name} cannot be loaded: its files are damaged or incomplete "
+                               f"({type(e).__name__}{': ' + first if first else ''}); fetch or convert it "
+                               "again") from None
 
+
+def _load(spec: ModelSpec, options: BriefOptions, ct2: Callable[..., Translator],
+          transformers: Callable[..., Translator], on_phase: OnPhase | None) -> Translator:
     def load_ct2() -> Translator:
         return ct2(spec, options, on_phase=on_phase) if on_phase is not None else ct2(spec, options)
 
