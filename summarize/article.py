@@ -40,7 +40,7 @@ from .stages.figures import article_domain, check_english, extract_figures, miss
 from .stages.glossary import find_names, missing_names, names_in, prerender_names, read_tsv
 from .stages.provenance import provenance
 from .stages.quotes import find_quotes
-from .stages.reading import KINDS, find_inputs, found_instead, input_digest, read_source
+from .stages.reading import KINDS, find_inputs, found_instead, input_digest, is_input, read_source, sidecar
 from .stages.rendering import to_json, to_markdown
 from .stages.segmenting import segment_analysed
 from .stages.segmenting import warm as warm_kiwi
@@ -49,7 +49,7 @@ from .version import __version__
 
 __all__ = ["prepare", "explain", "compose", "guard", "render", "Rendered", "retry_texts", "figures_wrong",
            "is_quantity", "article_key", "find_inputs", "found_instead", "KINDS", "warm", "input_digest",
-           "glossary", "NO_HEADLINE"]
+           "glossary", "is_input", "sidecar", "NO_HEADLINE"]
 
 NO_HEADLINE = "the page has no headline: the first summary sentence stands in"
 

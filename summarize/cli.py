@@ -202,8 +202,19 @@ def main() -> None:
     """
 
 
+class _InputDir(click.ParamType):
+    """A folder that exists, or (for --executor ray) the URL of a folder in object storage (s3://, gs://, ...)."""
+
+    name = "folder"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and "://" in value:
+            return value  # run() says that only --executor ray reads it
+        return click.Path(exists=True, file_okay=False, path_type=Path).convert(value, param, ctx)
+
+
 @main.command(context_settings=CONTEXT)
-@click.argument("input_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("input_dir", type=_InputDir())
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the briefs (X.md, X.json), run.json and the run state.")
 @click.option("--model", "-m", envvar=_env("model"), metavar="ALIAS|HUB_ID|PATH",
@@ -242,14 +253,22 @@ def main() -> None:
 @click.option("--each", is_flag=True, help="Deliver each new brief instead of the digest.")
 @click.option("--base-url", envvar=_env("base_url"), metavar="URL",
               help="Where OUT_DIR is published on the web: the digest's links become URL + file name.")
+@click.option("--executor", envvar=_env("executor"), type=_choice("executor"),
+              help="Where the articles are prepared and translated: local (this machine; the default) or ray (a Ray "
+                   "cluster, docs/cluster.md; pip install 'summarize[ray]').")
+@click.option("--ray-address", envvar=_env("ray_address"), metavar="auto|HOST:PORT",
+              help="With --executor ray: the cluster (auto: the one this machine is a node of; default: RAY_ADDRESS, "
+                   "else a Ray started for the run).")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no progress bar.")
 def brief(input_dir, out_dir, model, revision, config_file, device, backend, compute_type, threads, batch_size,
-          max_sentences, max_unknown, time_limit, offline, force, lock_wait, email_to, to_slack, each, base_url, verbose, quiet):
+          max_sentences, max_unknown, time_limit, offline, force, lock_wait, email_to, to_slack, each, base_url,
+          executor, ray_address, verbose, quiet):
     """Brief every article (.txt, .md, .html, .htm) under INPUT_DIR into OUT_DIR.
 
     Writes OUT_DIR/X.md and OUT_DIR/X.json per article and OUT_DIR/run.json for the run.
     Articles whose content, model and settings are unchanged are skipped (--force redoes them).
+    With --executor ray, INPUT_DIR may be a folder in object storage (s3://bucket/folder, gs://...).
     """
     _setup_logging(verbose, quiet)
     from .run import run
@@ -294,7 +313,7 @@ def brief(input_dir, out_dir, model, revision, config_file, device, backend, com
 
 # The settings that `summarize brief` takes as flags (and environment variables), checked with the config's
 SETTINGS = ("model", "revision", "device", "backend", "compute_type", "threads", "batch_size", "max_sentences",
-            "max_unknown", "time_limit", "offline", "base_url")
+            "max_unknown", "time_limit", "offline", "base_url", "executor", "ray_address")
 
 
 def _delivery_settings(options: BriefOptions, recipients: list[str], to_slack: bool) -> tuple[Any, Any]:

@@ -132,6 +132,10 @@ class OutputError(SummarizeError):
     """The output folder cannot be written (a read-only file system, no permission, a file in its place)."""
 
 
+class ClusterError(SummarizeError):
+    """The Ray cluster of a run (`--executor ray`) cannot be reached or used, or its inputs cannot be listed."""
+
+
 class Locked(SummarizeError):
     """Another run holds the output folder."""
 

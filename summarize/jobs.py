@@ -33,7 +33,7 @@ from .translate.cache import TranslationCache
 from .workers import SMALL_POOL, Pool, Task, WorkerDied, time_limit
 
 __all__ = ["Job", "Ready", "Spooled", "Written", "WriteJob", "Translations", "Steps", "STEPS", "Plan", "plan",
-           "prepare_job", "translate_chunk", "to_write", "write_brief", "TaskQueue", "Preparation", "Chunk",
+           "plan_one", "prepare_job", "translate_chunk", "to_write", "write_brief", "TaskQueue", "Preparation", "Chunk",
            "run_calls", "PER_TASK"]
 
 log = logging.getLogger(__name__)
@@ -234,15 +234,23 @@ def plan(paths: list[Path], input_dir: Path, out_dir: Path, articles: Articles, 
         except OSError as e:
             done.append(Entry(rel, "failed", f"cannot read: {e.strerror or e}"))
             continue
-        key = article.article_key(sha, fingerprint, options)
-        old_key, old_status = articles.key(rel)
-        outputs = {"md": f"{names[rel]}.md", "json": f"{names[rel]}.json"}
-        if (not force and old_key == key and old_status == "written"
-                and all((out_dir / f).exists() for f in outputs.values())):
-            done.append(Entry(rel, "unchanged", None, outputs))
-            continue
-        todo.append(Job(path, rel, key, names[rel]))
+        one = plan_one(Job(path, rel, article.article_key(sha, fingerprint, options), names[rel]), articles, out_dir,
+                       force)
+        if isinstance(one, Job):
+            todo.append(one)
+        else:
+            done.append(one)
     return Plan(todo, done)
+
+
+def plan_one(job: Job, articles: Articles, out_dir: Path, force: bool) -> Job | Entry:
+    """The job, or the `unchanged` Entry of an input whose brief was written with the job's key and is there."""
+    old_key, old_status = articles.key(job.rel)
+    outputs = {"md": f"{job.name}.md", "json": f"{job.name}.json"}
+    if (not force and old_key == job.key and old_status == "written"
+            and all((out_dir / f).exists() for f in outputs.values())):
+        return Entry(job.rel, "unchanged", None, outputs)
+    return job
 
 
 OUTSIDE = "a symbolic link to a file outside the input folder: not followed"

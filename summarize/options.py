@@ -26,8 +26,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["GenerationOptions", "EmailOptions", "SlackOptions", "BriefOptions", "load_options", "settle", "Spec",
-           "spec_of", "problems", "secret", "SecretKind", "DEVICES", "BACKENDS", "DECODERS", "COMPUTE_TYPES", "SECURITIES"]
+__all__ = ["GenerationOptions", "EmailOptions", "SlackOptions", "RayOptions", "BriefOptions", "load_options", "settle",
+           "Spec", "spec_of", "problems", "secret", "SecretKind", "DEVICES", "BACKENDS", "DECODERS", "COMPUTE_TYPES",
+           "SECURITIES", "EXECUTORS"]
 
 Device = Literal["auto", "cpu", "cuda"]
 Backend = Literal["auto", "transformers", "ct2"]
@@ -35,11 +36,13 @@ Decoder = Literal["auto", "static", "generate"]
 # CTranslate2's compute types; the transformers backend reads float16 and bfloat16 (on a GPU), else float32
 ComputeType = Literal["auto", "float32", "float16", "bfloat16", "int8", "int8_float16", "int8_float32", "int8_bfloat16"]
 Security = Literal["starttls", "ssl", "none"]
+Executor = Literal["local", "ray"]
 DEVICES: tuple[Device, ...] = get_args(Device)
 BACKENDS: tuple[Backend, ...] = get_args(Backend)
 DECODERS: tuple[Decoder, ...] = get_args(Decoder)
 COMPUTE_TYPES: tuple[ComputeType, ...] = get_args(ComputeType)
 SECURITIES: tuple[Security, ...] = get_args(Security)
+EXECUTORS: tuple[Executor, ...] = get_args(Executor)
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,17 @@ class SlackOptions:
 
 
 @dataclass(frozen=True)
+class RayOptions:
+    """The [ray] table: how a run with executor = "ray" uses its cluster (docs/cluster.md)."""
+
+    actors: int = option(0, min=0)  # translation actors, one model each; 0: one per GPU, else 3/4 of the CPUs
+    batch_articles: int = option(0, min=0)  # articles per call of an actor; 0: 16, or 256 on GPUs
+
+    def __post_init__(self) -> None:
+        _check(self)
+
+
+@dataclass(frozen=True)
 class BriefOptions:
     """Everything a run can be told. The fields are the keys of the config file's tables."""
 
@@ -235,7 +249,13 @@ class BriefOptions:
     outlets: dict[str, str] = field(default_factory=dict, metadata={"spec": Spec(dict)})
     # where the briefs folder is published on the web: links in the digest and deliveries become base_url + file
     base_url: str | None = option(None, str, env="SUMMARIZE_BASE_URL")
+    # where the articles are prepared and translated: local (this machine) or ray (a Ray cluster, the [ray] table)
+    executor: Executor = option("local", str, choices=EXECUTORS, env="SUMMARIZE_EXECUTOR")
+    # with executor = "ray": None: RAY_ADDRESS, else a Ray started on this machine for the run; "auto": the
+    # cluster this machine is a node of (`ray start`); HOST:PORT: that cluster's head
+    ray_address: str | None = option(None, str, env="SUMMARIZE_RAY_ADDRESS")
     generation: GenerationOptions = field(default_factory=GenerationOptions)
+    ray: RayOptions = field(default_factory=RayOptions)
     email: EmailOptions = field(default_factory=EmailOptions)
     slack: SlackOptions = field(default_factory=SlackOptions)
 
@@ -250,7 +270,8 @@ class BriefOptions:
         return dataclasses.replace(self, **changes)
 
 
-_TABLES: dict[str, type] = {"generation": GenerationOptions, "email": EmailOptions, "slack": SlackOptions}
+_TABLES: dict[str, type] = {"generation": GenerationOptions, "email": EmailOptions, "slack": SlackOptions,
+                            "ray": RayOptions}
 SECRETS = ("password", "webhook", "token")
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import article, state
-from .errors import InputError, ModelUnavailable, OutputError
+from .errors import ConfigError, InputError, ModelUnavailable, OutputError
 from .jobs import STEPS, Preparation, Ready, Spooled, Steps, TaskQueue, Written, plan, to_write
 from .options import BriefOptions
 from .records import Entry, OnPhase, Phase, PhaseName
@@ -63,16 +63,24 @@ def check_folders(input_dir: Path, out_dir: Path) -> list[Path]:
     return inputs
 
 
-def run(input_dir: Path, out_dir: Path, options: BriefOptions, force: bool = False, lock_wait: float = 0.0,
+def run(input_dir: Path | str, out_dir: Path, options: BriefOptions, force: bool = False, lock_wait: float = 0.0,
         translator_factory: TranslatorFactory | None = None, on_entry: Callable[[Entry], None] | None = None,
         steps: Steps = STEPS, pool: PoolFactory = Workers, locator: Locator | None = None,
         on_phase: OnPhase | None = None) -> RunReport:
     """Brief every article under `input_dir` into `out_dir`. See the module docstring for the guarantees.
     `translator_factory` loads the model and `locator` finds its files first (by default the real ones; with a
     factory of its own and no locator, a test's model needs no files), `steps` are the work of each article,
-    `pool` is where it runs; `on_phase` and `on_entry` hear how it goes."""
+    `pool` is where it runs; `on_phase` and `on_entry` hear how it goes.
+    With `options.executor` "ray", the run is summarize.cluster's (`input_dir` may be a URL of object storage)."""
+    if options.executor == "ray":
+        from .cluster import run_cluster  # Ray is imported only by a run that uses it
+
+        return run_cluster(input_dir, out_dir, options, force, lock_wait, translator_factory, on_entry, steps,
+                           locator, on_phase)
+    if "://" in str(input_dir):
+        raise ConfigError(f"{input_dir}: object storage is read by --executor ray (executor = \"ray\") only")
     spec = resolve_model(options.model, options.backend)  # UnknownModel before anything is touched
-    input_dir, out_dir = input_dir.resolve(), out_dir.resolve()
+    input_dir, out_dir = Path(input_dir).resolve(), out_dir.resolve()
     inputs = check_folders(input_dir, out_dir)
     state.open_out(out_dir)  # OutputError: the folder cannot be written
     if translator_factory is None:

@@ -46,7 +46,10 @@ RULES: list[tuple[str, set[str]]] = [
     ("summarize.jobs", BASICS | {"summarize.article", "summarize.report", "summarize.state", "summarize.workers",
                                  "summarize.translate.*"}),
     ("summarize.run", BASICS | {"summarize.article", "summarize.jobs", "summarize.state", "summarize.report",
-                                "summarize.workers", "summarize.translate.*"}),
+                                "summarize.workers", "summarize.translate.*", "summarize.cluster"}),
+    # the run on a Ray cluster: run's own rooms, and run's bookkeeping (run hands a Ray run to it, lazily)
+    ("summarize.cluster", BASICS | {"summarize.article", "summarize.jobs", "summarize.state", "summarize.report",
+                                    "summarize.run", "summarize.translate.*"}),
     *[(f"summarize.deliver.{m}", BASICS | {"summarize.state"} | {f"summarize.deliver.{x}" for x in DELIVER[:i]})
       for i, m in enumerate(DELIVER)],
     ("summarize.deliver", set()),
@@ -56,10 +59,12 @@ RULES: list[tuple[str, set[str]]] = [
     ("summarize", {"summarize.*"}),
 ]
 HEAVY = {"torch": "summarize.translate.{hf,static_greedy}", "transformers": "summarize.translate.{hf,ct2}",
-         "ctranslate2": "summarize.translate.ct2", "kiwipiepy": "summarize.stages._kiwi"}
+         "ctranslate2": "summarize.translate.ct2", "kiwipiepy": "summarize.stages._kiwi", "ray": "summarize.cluster",
+         "pyarrow": "summarize.cluster"}
 HEAVY_HOMES = {"torch": {"summarize.translate.hf", "summarize.translate.static_greedy"},
                "transformers": {"summarize.translate.hf", "summarize.translate.ct2"},
-               "ctranslate2": {"summarize.translate.ct2"}, "kiwipiepy": {"summarize.stages._kiwi"}}
+               "ctranslate2": {"summarize.translate.ct2"}, "kiwipiepy": {"summarize.stages._kiwi"},
+               "ray": {"summarize.cluster"}, "pyarrow": {"summarize.cluster"}}
 
 
 def module_name(path: Path) -> str:
@@ -135,6 +140,8 @@ BREACHES = [
     ("summarize.records", "from . import options\n", "imports summarize.options"),
     ("summarize.translate.hf", "import torch\n", "not when a model is loaded"),
     ("summarize.article", "def f():\n    import torch\n", "belongs in"),
+    ("summarize.run", "def f():\n    import ray\n", "belongs in summarize.cluster"),
+    ("summarize.cluster", "import ray\n", "not when a model is loaded"),
     ("summarize.newroom", "", "belongs to no room"),
 ]
 
@@ -148,17 +155,18 @@ def test_the_rules_catch_a_breach(name, source, message):
 def test_every_room_of_the_sketch_exists():
     for name in ("summarize.records", "summarize.options", "summarize.article", "summarize.run", "summarize.jobs",
                  "summarize.workers", "summarize.state", "summarize.report", "summarize.cli", "summarize.version",
+                 "summarize.cluster",
                  *(f"summarize.translate.{m}" for m in TRANSLATE), *(f"summarize.deliver.{m}" for m in DELIVER),
                  *(f"summarize.stages.{m}" for m in ("reading", "cleaning", "segmenting", "figures", "quotes",
                                                       "selecting", "guard", "rendering"))):
         assert name in MODULES, name
 
 
-@pytest.mark.parametrize("module", ["summarize", "summarize.cli", "summarize.run"])
+@pytest.mark.parametrize("module", ["summarize", "summarize.cli", "summarize.run", "summarize.cluster"])
 def test_importing_the_package_loads_no_model_library(module):
     code = (f"import json, sys\nimport {module}\n"
             "print(json.dumps(sorted(m for m in ('torch', 'transformers', 'ctranslate2', 'kiwipiepy', "
-            "'huggingface_hub', 'trafilatura') if m in sys.modules)))\n")
+            "'huggingface_hub', 'trafilatura', 'ray', 'pyarrow') if m in sys.modules)))\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert r.returncode == 0, r.stderr

@@ -7,14 +7,15 @@ import dataclasses
 import hashlib
 import logging
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from ..errors import Rejected
 from ..records import Meta, Source, SourceKind
 from ._text import hangul_ratio
 
-__all__ = ["KINDS", "find_inputs", "found_instead", "read_source", "decode", "decode_mended", "sidecar", "sidecar_url",
+__all__ = ["KINDS", "find_inputs", "is_input", "found_instead", "read_source", "decode", "decode_mended", "sidecar",
+           "sidecar_url",
            "input_digest"]
 
 log = logging.getLogger(__name__)
@@ -31,13 +32,18 @@ def find_inputs(root: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
     found = []
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
+        if not is_input(rel):
             continue
         if any(p == s or s in p.parents for s in skip):
             continue
-        if p.is_file() and p.suffix.lower() in KINDS:
+        if p.is_file():
             found.append(p)
     return found
+
+
+def is_input(rel: PurePath) -> bool:
+    """Whether a file at `rel` (relative to the input folder) is one to brief: an article file, not hidden."""
+    return not any(part.startswith(".") for part in rel.parts) and rel.suffix.lower() in KINDS
 
 
 def found_instead(root: Path, exclude: tuple[Path, ...] = ()) -> str:
