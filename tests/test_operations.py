@@ -671,3 +671,29 @@ def test_a_ct2_run_of_a_converted_model_imports_no_torch(tiny_model_dir, tmp_pat
     assert again.returncode == 0, again.stderr[-3000:]
     imported = {m.group(1) for m in re.finditer(r"\|\s+([\w.]+)$", again.stderr, re.M)}
     assert "ctranslate2" in imported and not {"torch", "transformers"} & imported
+
+
+def test_kiwi_warmed_by_the_workers_server_is_timed_as_the_server_took_it(monkeypatch):
+    from types import SimpleNamespace
+
+    from summarize.article import warm
+
+    warm()  # Kiwi loaded in this process: warming it again costs next to nothing
+    assert warm() < 0.5
+    monkeypatch.setitem(sys.modules, "summarize._warm", SimpleNamespace(SECONDS=2.5))
+    assert warm() == 2.5  # a worker forked from the server that loaded it: the wait was the server's
+
+
+@pytest.mark.slow
+def test_the_kiwi_step_of_a_run_in_worker_processes_says_what_it_took(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for i in range(8):  # enough articles for worker processes
+        (inbox / f"a{i}.txt").write_bytes((SAMPLES / "economy_bok_rate.txt").read_bytes())
+    phases = []
+    report = run(inbox, tmp_path / "out", BriefOptions(model="fake/model", workers=2), on_phase=phases.append,
+                 translator_factory=lambda s, o: FakeTranslator())
+    assert report.ok
+    kiwi = [p for p in phases if p.name == "kiwi" and p.seconds is not None]
+    # the server imports the stages and loads Kiwi before any worker runs: never "in 0.0 s"
+    assert len(kiwi) == 1 and kiwi[0].seconds >= 0.05
